@@ -1,0 +1,22 @@
+"""Devices: each install asks for an HLC node id bound to the signed-in account."""
+
+from __future__ import annotations
+
+from litestar import post
+from litestar.di import Provide
+
+from backend.api.session import provide_account
+from backend.api.structs import DeviceOut
+from backend.services.accounts import SignedIn
+from backend.services.container import Services
+
+
+@post(
+    "/api/devices",
+    status_code=201,
+    dependencies={"account": Provide(provide_account)},
+    tags=["sync"],
+    summary="Register this device and get its 16-hex node id",
+)
+async def register_device(account: SignedIn, services: Services) -> DeviceOut:
+    return DeviceOut(device_id=await services.devices.register(account.account_id))

@@ -1,0 +1,62 @@
+"""One problem-details shape (RFC 9457) for every error the API answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response
+
+from backend.domain.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    Malformed,
+    NotAuthenticated,
+    NotFound,
+    SidewiseError,
+    TooLarge,
+)
+
+MEDIA_TYPE = "application/problem+json"
+
+STATUS: dict[type[SidewiseError], int] = {
+    Malformed: 400,
+    NotAuthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    TooLarge: 413,
+    InvalidInput: 422,
+}
+
+TITLES = {
+    400: "Bad request",
+    401: "Not signed in",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request too large",
+    422: "Invalid input",
+    429: "Too many requests",
+    500: "Internal server error",
+}
+
+
+def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": f"/problems/{code}",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "code": code,
+        "detail": detail,
+        **extra,
+    }
+    return Response(body, status_code=status, media_type=MEDIA_TYPE)
+
+
+def status_of(error: SidewiseError) -> int:
+    for kind in type(error).__mro__:
+        if kind in STATUS:
+            return STATUS[kind]  # type: ignore[index]
+    return 400

@@ -1,0 +1,48 @@
+"""The session cookie, and the dependency that turns it into the signed-in account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from litestar import Request, Response
+from litestar.datastructures import Cookie
+
+from backend.services.accounts import SignedIn
+from backend.services.container import Services
+
+
+@dataclass(frozen=True)
+class CookiePolicy:
+    """``__Host-`` + Secure in production; a plain name on http://localhost in development."""
+
+    secure: bool
+    max_age: int
+
+    @property
+    def name(self) -> str:
+        return "__Host-sidewise_session" if self.secure else "sidewise_session"
+
+    def set(self, response: Response[object], token: str) -> None:
+        response.set_cookie(
+            Cookie(
+                key=self.name,
+                value=token,
+                path="/",
+                max_age=self.max_age,
+                secure=self.secure,
+                httponly=True,
+                samesite="lax",
+            )
+        )
+
+    def clear(self, response: Response[object]) -> None:
+        response.delete_cookie(self.name, path="/")
+
+
+def session_token(request: Request[object, object, object]) -> str | None:
+    policy: CookiePolicy = request.app.state.cookie_policy
+    return request.cookies.get(policy.name)
+
+
+async def provide_account(request: Request[object, object, object], services: Services) -> SignedIn:
+    return await services.accounts.authenticate(session_token(request))

@@ -1,0 +1,24 @@
+"""Request and response bodies of the account endpoints (sync bodies live in ``sync.wire``)."""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class Credentials(msgspec.Struct, forbid_unknown_fields=True):
+    email: str = msgspec.field()
+    password: str = msgspec.field()
+
+
+class AccountOut(msgspec.Struct):
+    id: int
+    email: str
+
+
+class DeviceOut(msgspec.Struct):
+    device_id: str
+
+
+class Health(msgspec.Struct):
+    status: str
+    database: str

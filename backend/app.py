@@ -1,0 +1,153 @@
+"""``create_app(settings)``: the one place that wires settings, database, services and routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Request, Response
+from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.openapi import OpenAPIConfig
+
+from backend.api.auth import AuthController
+from backend.api.devices import register_device
+from backend.api.health import healthz
+from backend.api.problems import problem, status_of
+from backend.api.session import CookiePolicy
+from backend.api.sync import pull, push
+from backend.db.engine import Database
+from backend.domain.errors import SidewiseError
+from backend.services.accounts import Accounts
+from backend.services.container import Services
+from backend.services.devices import DeviceRegistry
+from backend.services.passwords import Passwords
+from backend.services.ports import Entropy, SystemClock, SystemEntropy, WallClock
+from backend.services.server_clock import ServerClock
+from backend.services.sync_pull import SyncPull
+from backend.services.sync_push import SyncPush
+from backend.settings import Settings
+
+log = logging.getLogger("sidewise")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def build_services(
+    settings: Settings, wall: WallClock | None = None, entropy: Entropy | None = None
+) -> Services:
+    wall = wall or SystemClock()
+    entropy = entropy or SystemEntropy()
+    db = Database(settings.effective_database_url)
+    clock = ServerClock(wall, entropy.token_bytes(8).hex())
+    devices = DeviceRegistry(db, wall, entropy)
+    accounts = Accounts(
+        db, Passwords(settings.password_hash_concurrency), wall, entropy, settings.session_days
+    )
+    return Services(
+        db=db,
+        clock=clock,
+        accounts=accounts,
+        devices=devices,
+        push=SyncPush(db, clock, devices, settings.sync_max_ops),
+        pull=SyncPull(db, clock, devices),
+    )
+
+
+def create_app(
+    settings: Settings, *, wall: WallClock | None = None, entropy: Entropy | None = None
+) -> Litestar:
+    services = build_services(settings, wall, entropy)
+
+    @asynccontextmanager
+    async def lifespan(_app: Litestar) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await services.db.dispose()
+
+    return Litestar(
+        route_handlers=[AuthController, register_device, push, pull, healthz],
+        dependencies={"services": Provide(lambda: services, use_cache=True, sync_to_thread=False)},
+        state=State(
+            {"cookie_policy": CookiePolicy(settings.production, settings.session_days * 86_400)}
+        ),
+        lifespan=[lifespan],
+        csrf_config=CSRFConfig(
+            secret=settings.resolved_secret_key(),
+            cookie_secure=settings.production,
+            cookie_samesite="lax",
+            exclude=["/healthz"],
+        ),
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
+        exception_handlers={
+            SidewiseError: _sidewise_error,
+            HTTPException: _http_error,
+            UnicodeDecodeError: _undecodable,
+            RecursionError: _undecodable,
+            Exception: _unexpected,
+        },
+        after_request=_security_headers(settings.production),
+        request_max_body_size=64 * 1024,
+        openapi_config=OpenAPIConfig(title="Sidewise", version="1"),
+        debug=False,
+    )
+
+
+def _sidewise_error(_request: Request[Any, Any, Any], exc: SidewiseError) -> Response[Any]:
+    return problem(status_of(exc), exc.code, exc.detail, **exc.extra)
+
+
+def _http_error(_request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    code = {
+        400: "malformed",
+        401: "not_authenticated",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "body_too_large",
+    }.get(status, "http_error")
+    if status == 403 and "CSRF" in str(exc.detail):
+        code = "csrf_failed"
+    if status >= 500:
+        return _unexpected(_request, exc)
+    return problem(status, code, str(exc.detail))
+
+
+def _undecodable(_request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # Litestar's own JSON decoding lets these escape as 500s: they are the client's fault.
+    return problem(400, "malformed", "body is not valid UTF-8 JSON of reasonable depth")
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(500, "internal", "something went wrong on our side; nothing was half-applied")
+
+
+def _security_headers(production: bool) -> Any:
+    async def add(response: Response[Any]) -> Response[Any]:
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        if production:
+            response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        return response
+
+    return add
+
+
+def app_from_env() -> Litestar:
+    """Factory for the server processes: settings come from the environment."""
+    from backend.settings import load_settings
+
+    return create_app(load_settings())

@@ -1,0 +1,52 @@
+"""The ``sidewise`` command: serve, migrate."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from backend.settings import SettingsError, load_settings
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="sidewise", description="Sidewise server")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the web server")
+    serve.add_argument("--host", help="bind address (SIDEWISE_HOST)")
+    serve.add_argument("--port", type=int, help="port (SIDEWISE_PORT)")
+    serve.add_argument("--workers", type=int, help="processes (SIDEWISE_WORKERS)")
+    commands.add_parser("migrate", help="create or upgrade the database schema")
+    args = parser.parse_args(argv)
+
+    overrides = {
+        name: getattr(args, name)
+        for name in ("host", "port", "workers")
+        if getattr(args, name, None) is not None
+    }
+    try:
+        settings = load_settings(**overrides)
+    except SettingsError as exc:
+        sys.exit(f"sidewise: {exc}")
+
+    if args.command == "migrate":
+        from backend.db.migrate import upgrade
+
+        upgrade(settings.effective_database_url)
+        print(f"sidewise: database at head ({settings.effective_database_url.split('://')[0]})")
+    else:
+        import os
+
+        import uvicorn
+
+        # Workers re-read the environment, so pass the command-line overrides through it.
+        for name, value in overrides.items():
+            os.environ[f"SIDEWISE_{name.upper()}"] = str(value)
+        uvicorn.run(
+            "backend.app:app_from_env",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_level=settings.log_level,
+            proxy_headers=True,
+        )

@@ -1,0 +1,130 @@
+"""SQLModel tables: the one schema both engines share (migrations mirror it).
+
+Text compared bytewise (HLCs, canonical values, keyset columns) uses the "C" collation on
+PostgreSQL; SQLite's default BINARY collation already compares bytes.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Index, Integer, String, Text
+from sqlmodel import Field, SQLModel
+
+# Byte-ordered text; on SQLite the default collation is already bytewise.
+CText = Text().with_variant(Text(collation="C"), "postgresql")
+# BIGINT identity on PostgreSQL, rowid alias on SQLite (which only autoincrements INTEGER).
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Account(SQLModel, table=True):
+    __tablename__ = "account"
+
+    id: int | None = Field(default=None, sa_column=Column(BigId, primary_key=True))
+    email: str = Field(sa_column=Column(String(320), nullable=False, unique=True))
+    password_hash: str = Field(sa_column=Column(Text, nullable=False))
+    created_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser. Only the SHA-256 of the cookie token is stored."""
+
+    __tablename__ = "web_session"
+
+    token_hash: str = Field(sa_column=Column(String(64), primary_key=True))
+    account_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    created_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+    expires_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class Device(SQLModel, table=True):
+    """A replica's HLC node id, bound to the account that registered it."""
+
+    __tablename__ = "device"
+
+    node_id: str = Field(sa_column=Column(String(16), primary_key=True))
+    account_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    created_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class SyncCounter(SQLModel, table=True):
+    """Per-account sequence: bumped under a row lock per push, so commit order = seq order.
+
+    ``epoch`` changes only if the history is replaced; pull cursors from another epoch reset.
+    """
+
+    __tablename__ = "sync_counter"
+
+    account_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+    epoch: str = Field(sa_column=Column(String(16), nullable=False))
+
+
+class Record(SQLModel, table=True):
+    """Which account owns a client-generated record id, and its type (both fixed forever)."""
+
+    __tablename__ = "record"
+
+    record_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    account_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    record_type: str = Field(sa_column=Column(String(32), nullable=False))
+
+
+class OpLog(SQLModel, table=True):
+    """Every accepted op, keyed by its client id: the history, and the idempotency key."""
+
+    __tablename__ = "op_log"
+
+    op_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    account_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    device_id: str = Field(sa_column=Column(String(16), nullable=False))
+    record_type: str = Field(sa_column=Column(String(32), nullable=False))
+    record_id: str = Field(sa_column=Column(String(36), nullable=False))
+    field: str = Field(sa_column=Column(String(64), nullable=False))
+    value: str = Field(sa_column=Column(CText, nullable=False))
+    hlc: str = Field(sa_column=Column(CText, nullable=False))
+    seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+    received_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+    __table_args__ = (Index("ix_op_log_account_seq", "account_id", "seq"),)
+
+
+class FieldState(SQLModel, table=True):
+    """The merged value of each (record, field): the last writer by (hlc, canonical value)."""
+
+    __tablename__ = "field_state"
+
+    record_id: str = Field(sa_column=Column(CText, primary_key=True))
+    field: str = Field(sa_column=Column(CText, primary_key=True))
+    account_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    record_type: str = Field(sa_column=Column(String(32), nullable=False))
+    value: str = Field(sa_column=Column(CText, nullable=False))
+    hlc: str = Field(sa_column=Column(CText, nullable=False))
+    seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+    __table_args__ = (
+        Index("ix_field_state_pull", "account_id", "seq", "record_id", "field", unique=True),
+    )
+
+
+class LoggedSet(SQLModel, table=True):
+    """One row per existing set record, rebuilt from field_state in the same transaction."""
+
+    __tablename__ = "logged_set"
+
+    set_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    account_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    exercise: str | None = Field(default=None, sa_column=Column(String(64)))
+    side: str | None = Field(default=None, sa_column=Column(String(8)))
+    reps: int | None = Field(default=None, sa_column=Column(Integer))
+    weight_g: int | None = Field(default=None, sa_column=Column(Integer))
+    rpe_x10: int | None = Field(default=None, sa_column=Column(Integer))
+    eccentric_ms: int | None = Field(default=None, sa_column=Column(Integer))
+    performed_at_ms: int | None = Field(default=None, sa_column=Column(BigInteger))
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+    __table_args__ = (
+        Index("ix_logged_set_account_exercise_time", "account_id", "exercise", "performed_at_ms"),
+    )
+
+
+metadata = SQLModel.metadata

@@ -1,0 +1,56 @@
+"""Errors that carry meaning, not HTTP status; the app maps each kind to one problem shape."""
+
+from __future__ import annotations
+
+
+class SidewiseError(Exception):
+    """Base of every expected failure. ``code`` is stable and machine-readable."""
+
+    code = "error"
+
+    def __init__(self, detail: str, *, code: str | None = None, **extra: object) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if code is not None:
+            self.code = code
+        self.extra = extra
+
+
+class InvalidInput(SidewiseError):
+    """The request is well-formed but its content breaks a rule."""
+
+    code = "invalid_input"
+
+
+class NotAuthenticated(SidewiseError):
+    """No valid session."""
+
+    code = "not_authenticated"
+
+
+class Forbidden(SidewiseError):
+    """Authenticated, but this thing belongs to someone else."""
+
+    code = "forbidden"
+
+
+class NotFound(SidewiseError):
+    code = "not_found"
+
+
+class Conflict(SidewiseError):
+    """The request clashes with what is already stored."""
+
+    code = "conflict"
+
+
+class TooLarge(SidewiseError):
+    """More items than one request may carry."""
+
+    code = "too_large"
+
+
+class Malformed(SidewiseError):
+    """The body is not parseable as the expected message (bad JSON, types, unknown fields)."""
+
+    code = "malformed"

@@ -1,0 +1,180 @@
+"""Record types the app syncs: the whitelist of fields per type and the range of each field.
+
+Values arrive already checked as JSON scalars (no floats, safe integers, NFC text); these rules
+add meaning: sides, ranges, enumerations. Bounds are constants so nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Callable
+from functools import cache
+
+from backend.domain.catalogue import CATALOGUE_IDS
+
+Scalar = int | str | bool | None
+
+DELETED = "_deleted"
+SIDES = frozenset({"left", "right", "both"})
+LIMBS = frozenset({"left_arm", "right_arm", "left_leg", "right_leg"})
+LIMB_KINDS = frozenset({"arm", "leg", "other"})
+LIMB_STATUSES = frozenset({"injured", "recovering", "healthy"})
+
+# Instants are epoch milliseconds; a set performed before 2000 or after 2100 is a client bug.
+EARLIEST_MS = 946_684_800_000
+LATEST_MS = 4_102_444_800_000
+
+_UUID7 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+
+
+class FieldError(ValueError):
+    """A value outside what its field allows; ``reason`` is a stable code."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+Check = Callable[[str, Scalar], None]
+
+
+def _fail(field: str, expected: str) -> FieldError:
+    return FieldError("invalid_value", f"{field} must be {expected}")
+
+
+def integer(low: int, high: int, *, nullable: bool = False) -> Check:
+    def check(field: str, value: Scalar) -> None:
+        if value is None and nullable:
+            return
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            suffix = " or null" if nullable else ""
+            raise _fail(field, f"an integer from {low} to {high}{suffix}")
+
+    return check
+
+
+def text(max_len: int, *, min_len: int = 0, nullable: bool = False) -> Check:
+    def check(field: str, value: Scalar) -> None:
+        if value is None and nullable:
+            return
+        if not isinstance(value, str) or not min_len <= len(value) <= max_len:
+            raise _fail(field, f"text of {min_len} to {max_len} characters")
+
+    return check
+
+
+def one_of(choices: frozenset[str]) -> Check:
+    def check(field: str, value: Scalar) -> None:
+        if value not in choices:
+            raise _fail(field, "one of " + ", ".join(sorted(choices)))
+
+    return check
+
+
+def boolean(field: str, value: Scalar) -> None:
+    if not isinstance(value, bool):
+        raise _fail(field, "true or false")
+
+
+def is_record_id(value: object) -> bool:
+    return isinstance(value, str) and _UUID7.fullmatch(value) is not None
+
+
+def is_exercise_ref(value: object) -> bool:
+    """A catalogue id or a custom exercise's record id (which may sync after its sets)."""
+    return isinstance(value, str) and (value in CATALOGUE_IDS or is_record_id(value))
+
+
+def exercise_ref(field: str, value: Scalar) -> None:
+    if not is_exercise_ref(value):
+        raise FieldError(
+            "unknown_exercise", f"{field} must be a catalogue id or a custom exercise's record id"
+        )
+
+
+def exercise_list(field: str, value: Scalar) -> None:
+    if not isinstance(value, str) or len(value) > 1000:
+        raise _fail(field, "comma-separated exercise ids")
+    if value and not all(is_exercise_ref(part) for part in value.split(",")):
+        raise FieldError("unknown_exercise", f"{field} lists an unknown exercise id")
+
+
+def calendar_date(field: str, value: Scalar) -> None:
+    match = _DATE.fullmatch(value) if isinstance(value, str) else None
+    if match is None or not _valid_date(*(int(part) for part in match.groups())):
+        raise _fail(field, "a date as YYYY-MM-DD")
+
+
+def _valid_date(year: int, month: int, day: int) -> bool:
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        return False
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
+    return 1 <= day <= days
+
+
+def local_time(field: str, value: Scalar) -> None:
+    if not isinstance(value, str) or _TIME.fullmatch(value) is None:
+        raise _fail(field, "a local time as HH:MM")
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def time_zone(field: str, value: Scalar) -> None:
+    if not isinstance(value, str) or value not in _zones():
+        raise FieldError(
+            "unknown_time_zone", f"{field} must be an IANA time zone such as Europe/Berlin"
+        )
+
+
+RECORD_FIELDS: dict[str, dict[str, Check]] = {
+    "set": {
+        "exercise": exercise_ref,
+        "side": one_of(SIDES),
+        "reps": integer(0, 1000),
+        "weight_g": integer(0, 1_000_000),
+        "rpe_x10": integer(10, 100, nullable=True),
+        "eccentric_ms": integer(0, 60_000, nullable=True),
+        "performed_at": integer(EARLIEST_MS, LATEST_MS),
+        "note": text(1000, nullable=True),
+    },
+    "exercise": {
+        "name": text(80, min_len=1),
+        "limb": one_of(LIMB_KINDS),
+        "unilateral": boolean,
+    },
+    "limb_status": {
+        "limb": one_of(LIMBS),
+        "status": one_of(LIMB_STATUSES),
+        "since": calendar_date,
+    },
+    "reminder": {
+        "weekdays": integer(0, 127),  # bit 0 = Monday … bit 6 = Sunday
+        "local_time": local_time,
+        "tz": time_zone,
+        "limb": one_of(LIMBS),
+        "exercises": exercise_list,
+        "enabled": boolean,
+    },
+}
+
+
+def check_field(record_type: str, field: str, value: Scalar) -> None:
+    """Raise FieldError unless ``value`` is allowed in ``field`` of ``record_type``."""
+    fields = RECORD_FIELDS.get(record_type)
+    if fields is None:
+        raise FieldError("unknown_record_type", f"record type {record_type!r} is not synced")
+    if field == DELETED:
+        boolean(field, value)
+        return
+    check = fields.get(field)
+    if check is None:
+        raise FieldError("unknown_field", f"{record_type} has no field {field!r}")
+    check(field, value)

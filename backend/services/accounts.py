@@ -1,0 +1,135 @@
+"""Sign-up, sign-in and sessions stored in the database (they survive restarts)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from backend.db.engine import Database
+from backend.domain.accounts import check_password, normalize_email
+from backend.domain.errors import Conflict, NotAuthenticated
+from backend.services.passwords import Passwords
+from backend.services.ports import Entropy, WallClock
+
+DAY_MS = 86_400_000
+
+_INSERT_ACCOUNT = text(
+    "INSERT INTO account (email, password_hash, created_at_ms) "
+    "VALUES (:email, :hash, :now) RETURNING id"
+)
+_INSERT_COUNTER = text(
+    "INSERT INTO sync_counter (account_id, seq, epoch) VALUES (:account_id, 0, :epoch)"
+)
+_FIND_ACCOUNT = text("SELECT id, password_hash FROM account WHERE email = :email")
+_INSERT_SESSION = text(
+    "INSERT INTO web_session (token_hash, account_id, created_at_ms, expires_at_ms) "
+    "VALUES (:token_hash, :account_id, :now, :expires)"
+)
+_DELETE_SESSION = text("DELETE FROM web_session WHERE token_hash = :token_hash")
+_SESSION_ACCOUNT = text(
+    "SELECT a.id, a.email FROM web_session s JOIN account a ON a.id = s.account_id "
+    "WHERE s.token_hash = :token_hash AND s.expires_at_ms > :now"
+)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    account_id: int
+    email: str
+
+
+@dataclass(frozen=True)
+class NewSession:
+    token: str
+    account: SignedIn
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Accounts:
+    def __init__(
+        self,
+        db: Database,
+        passwords: Passwords,
+        wall: WallClock,
+        entropy: Entropy,
+        session_days: int,
+    ) -> None:
+        self.db = db
+        self.passwords = passwords
+        self.wall = wall
+        self.entropy = entropy
+        self.session_ms = session_days * DAY_MS
+
+    async def sign_up(self, email: str, password: str) -> NewSession:
+        email = normalize_email(email)
+        check_password(password)
+        password_hash = await self.passwords.hash(password)
+        now = self.wall.now_ms()
+        try:
+            async with self.db.write() as conn:
+                account_id = (
+                    await conn.execute(
+                        _INSERT_ACCOUNT, {"email": email, "hash": password_hash, "now": now}
+                    )
+                ).scalar_one()
+                await conn.execute(
+                    _INSERT_COUNTER,
+                    {"account_id": account_id, "epoch": self.entropy.token_bytes(8).hex()},
+                )
+                token = await self._open_session(conn, account_id, now)
+        except IntegrityError:
+            raise Conflict("an account with this email exists; sign in", code="email_taken") from None
+        return NewSession(token, SignedIn(account_id, email))
+
+    async def log_in(self, email: str, password: str, previous_token: str | None) -> NewSession:
+        """Verify and open a fresh session; the previous one (if any) is closed: ids rotate."""
+        try:
+            email = normalize_email(email)
+        except ValueError:
+            email = ""
+        async with self.db.read() as conn:
+            row = (await conn.execute(_FIND_ACCOUNT, {"email": email})).one_or_none()
+        if not await self.passwords.verify(row.password_hash if row else None, password) or not row:
+            raise NotAuthenticated("email or password is wrong", code="bad_credentials")
+        async with self.db.write() as conn:
+            if previous_token:
+                await conn.execute(_DELETE_SESSION, {"token_hash": _token_hash(previous_token)})
+            token = await self._open_session(conn, row.id, self.wall.now_ms())
+        return NewSession(token, SignedIn(row.id, email))
+
+    async def log_out(self, token: str) -> None:
+        async with self.db.write() as conn:
+            await conn.execute(_DELETE_SESSION, {"token_hash": _token_hash(token)})
+
+    async def authenticate(self, token: str | None) -> SignedIn:
+        if token:
+            async with self.db.read() as conn:
+                row = (
+                    await conn.execute(
+                        _SESSION_ACCOUNT,
+                        {"token_hash": _token_hash(token), "now": self.wall.now_ms()},
+                    )
+                ).one_or_none()
+            if row is not None:
+                return SignedIn(row.id, row.email)
+        raise NotAuthenticated("sign in first", code="not_authenticated")
+
+    async def _open_session(self, conn: object, account_id: int, now: int) -> str:
+        token = base64.urlsafe_b64encode(self.entropy.token_bytes(32)).decode().rstrip("=")
+        await conn.execute(  # type: ignore[attr-defined]
+            _INSERT_SESSION,
+            {
+                "token_hash": _token_hash(token),
+                "account_id": account_id,
+                "now": now,
+                "expires": now + self.session_ms,
+            },
+        )
+        return token

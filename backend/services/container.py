@@ -1,0 +1,22 @@
+"""The use cases the API calls, built once per app by ``create_app``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from backend.db.engine import Database
+from backend.services.accounts import Accounts
+from backend.services.devices import DeviceRegistry
+from backend.services.server_clock import ServerClock
+from backend.services.sync_pull import SyncPull
+from backend.services.sync_push import SyncPush
+
+
+@dataclass(frozen=True)
+class Services:
+    db: Database
+    clock: ServerClock
+    accounts: Accounts
+    devices: DeviceRegistry
+    push: SyncPush
+    pull: SyncPull

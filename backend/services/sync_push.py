@@ -1,0 +1,149 @@
+"""Apply one pushed batch in one transaction and answer per op (DESIGN.md §4 "Push")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sync.wire import SCHEMA_VERSION, OpResult, PushRequest, PushResponse
+
+from backend.db.engine import Database
+from backend.domain.errors import InvalidInput, TooLarge
+from backend.services.devices import DeviceRegistry
+from backend.services.server_clock import ServerClock
+from backend.services import sync_store
+from backend.services.set_projection import project_sets
+from backend.services.sync_checks import CheckedOp, Rejection, check_op
+
+
+@dataclass
+class _Batch:
+    """Working state of one push: results by op index and the ops still in play."""
+
+    results: list[OpResult | None]
+    candidates: list[CheckedOp] = field(default_factory=list)
+
+    def settle(self, checked: CheckedOp, status: str, reason: str | None = None) -> None:
+        self.results[checked.index] = OpResult(checked.op.op_id, status, reason)  # type: ignore[arg-type]
+
+
+class SyncPush:
+    def __init__(
+        self, db: Database, clock: ServerClock, devices: DeviceRegistry, max_ops: int
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.devices = devices
+        self.max_ops = max_ops
+
+    async def push(self, account_id: int, request: PushRequest) -> PushResponse:
+        if request.schema != SCHEMA_VERSION:
+            raise InvalidInput(
+                f"schema {request.schema} is not supported; this server speaks {SCHEMA_VERSION}",
+                code="unsupported_schema",
+            )
+        if len(request.ops) > self.max_ops:
+            raise TooLarge(f"a push carries at most {self.max_ops} ops", code="too_many_ops")
+        await self.devices.require(account_id, request.device_id)
+
+        batch = self._check(request)
+        if batch.candidates:
+            newest = max(checked.hlc for checked in batch.candidates)
+            async with self.db.write() as conn:
+                await self._apply(conn, account_id, request.device_id, batch)
+            self.clock.observe(newest)
+        return PushResponse(
+            results=[result for result in batch.results if result is not None],
+            server_hlc=self.clock.stamp().encode(),
+            server_time_ms=self.clock.now_ms(),
+        )
+
+    def _check(self, request: PushRequest) -> _Batch:
+        now = self.clock.now_ms()
+        batch = _Batch(results=[None] * len(request.ops))
+        first: dict[str, CheckedOp] = {}
+        for index, op in enumerate(request.ops):
+            checked = check_op(index, op, request.device_id, now)
+            if isinstance(checked, Rejection):
+                batch.results[index] = OpResult(op.op_id, "rejected", checked.reason)
+                continue
+            earlier = first.get(op.op_id)
+            if earlier is None:
+                first[op.op_id] = checked
+                batch.candidates.append(checked)
+            elif earlier.same_content(op.record_type, op.record_id, op.field, checked.canon, op.hlc):
+                batch.settle(checked, "duplicate")
+            else:
+                batch.settle(checked, "rejected", "op_id_conflict")
+        return batch
+
+    async def _apply(
+        self, conn: AsyncConnection, account_id: int, device_id: str, batch: _Batch
+    ) -> None:
+        # The counter row lock serialises this account's pushes: commit order = seq order.
+        seq = await sync_store.bump_seq(conn, account_id)
+        await self._drop_known_ops(conn, account_id, batch)
+        await self._drop_foreign_records(conn, account_id, batch)
+        if not batch.candidates:
+            return
+
+        records = {checked.op.record_id for checked in batch.candidates}
+        state = await sync_store.load_fields(conn, account_id, records)
+        changed: dict[tuple[str, str], CheckedOp] = {}
+        for checked in sorted(batch.candidates, key=lambda c: (c.op.hlc, c.canon), reverse=True):
+            op = checked.op
+            key = (op.record_id, op.field)
+            current = state.setdefault(op.record_id, {}).get(op.field)
+            if key not in changed and (
+                current is None or (op.hlc, checked.canon) > current
+            ):
+                changed[key] = checked
+                state[op.record_id][op.field] = (op.hlc, checked.canon)
+                batch.settle(checked, "applied")
+            else:
+                batch.settle(checked, "superseded")
+
+        now = self.clock.now_ms()
+        await sync_store.insert_ops(conn, account_id, device_id, seq, now, batch.candidates)
+        await sync_store.upsert_fields(conn, account_id, seq, list(changed.values()))
+        touched_sets = {
+            checked.op.record_id for checked in changed.values() if checked.op.record_type == "set"
+        }
+        upserts, deletes = project_sets({rid: state[rid] for rid in touched_sets})
+        await sync_store.write_sets(conn, account_id, seq, upserts, deletes)
+
+    async def _drop_known_ops(self, conn: AsyncConnection, account_id: int, batch: _Batch) -> None:
+        """A retried op is acknowledged again as a duplicate; a reused id with new content is not."""
+        known = await sync_store.load_ops(conn, [c.op.op_id for c in batch.candidates])
+        if not known:
+            return
+        remaining = []
+        for checked in batch.candidates:
+            row = known.get(checked.op.op_id)
+            if row is None:
+                remaining.append(checked)
+            elif row.account_id == account_id and checked.same_content(
+                row.record_type, row.record_id, row.field, row.value, row.hlc
+            ):
+                batch.settle(checked, "duplicate")
+            else:
+                batch.settle(checked, "rejected", "op_id_conflict")
+        batch.candidates = remaining
+
+    async def _drop_foreign_records(
+        self, conn: AsyncConnection, account_id: int, batch: _Batch
+    ) -> None:
+        """Claim new record ids for this account; refuse ids owned by another or of another type."""
+        wanted = {c.op.record_id: c.op.record_type for c in batch.candidates}
+        owners = await sync_store.claim_records(conn, account_id, wanted)
+        remaining = []
+        for checked in batch.candidates:
+            owner, record_type = owners[checked.op.record_id]
+            if owner != account_id:
+                batch.settle(checked, "rejected", "foreign_record")
+            elif record_type != checked.op.record_type:
+                batch.settle(checked, "rejected", "record_type_mismatch")
+            else:
+                remaining.append(checked)
+        batch.candidates = remaining
+

@@ -1,0 +1,146 @@
+"""Runtime settings: the only module that reads the environment (``SIDEWISE_*``)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+PREFIX = "SIDEWISE_"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob Sidewise has. Defaults give a working local server on SQLite."""
+
+    env: str = field(default="development", metadata={"doc": "development or production"})
+    data_dir: Path = field(
+        default=Path("data"),
+        metadata={"doc": "where the SQLite file, secret key and VAPID keys live"},
+    )
+    database_url: str = field(
+        default="",
+        metadata={
+            "doc": "SQLAlchemy async URL; empty means SQLite at DATA_DIR/sidewise.db, "
+            "or postgresql+asyncpg://user@host/db"
+        },
+    )
+    host: str = field(default="127.0.0.1", metadata={"doc": "address `sidewise serve` binds"})
+    port: int = field(default=8000, metadata={"doc": "port `sidewise serve` binds"})
+    workers: int = field(
+        default=1, metadata={"doc": "server processes (PostgreSQL only; SQLite keeps one writer)"}
+    )
+    secret_key: str = field(
+        default="",
+        metadata={"doc": "signs CSRF tokens; empty means a key generated once in DATA_DIR"},
+    )
+    allowed_hosts: tuple[str, ...] = field(
+        default=("127.0.0.1", "localhost"),
+        metadata={"doc": "comma-separated Host header values the server answers"},
+    )
+    session_days: int = field(default=30, metadata={"doc": "days a sign-in lasts"})
+    password_hash_concurrency: int = field(
+        default=2, metadata={"doc": "Argon2id hashes computed at once (each takes ~64 MiB)"}
+    )
+    sync_max_ops: int = field(default=1000, metadata={"doc": "ops accepted in one push"})
+    log_level: str = field(default="info", metadata={"doc": "debug, info, warning or error"})
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'sidewise.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or one created on first use and kept in the data directory."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()
+
+
+def setting_names() -> list[str]:
+    """All environment variable names, in declaration order (used by docs and tests)."""
+    return [PREFIX + f.name.upper() for f in fields(Settings)]
+
+
+def setting_docs() -> dict[str, tuple[str, str]]:
+    """name -> (default as written in an env file, description)."""
+    defaults = Settings()
+    out: dict[str, tuple[str, str]] = {}
+    for f in fields(Settings):
+        value = getattr(defaults, f.name)
+        text = ",".join(value) if isinstance(value, tuple) else str(value)
+        out[PREFIX + f.name.upper()] = (text, f.metadata["doc"])
+    return out
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Build settings from ``environ`` (default: the process environment) plus overrides."""
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for f in fields(Settings):
+        raw = env.get(PREFIX + f.name.upper())
+        if raw is None or raw == "":
+            continue
+        values[f.name] = _parse(f.name, f.type, raw)
+    values.update(overrides)
+    settings = Settings(**values)  # type: ignore[arg-type]
+    _validate(settings)
+    return settings
+
+
+def _parse(name: str, kind: object, raw: str) -> object:
+    try:
+        if kind in ("int", int):
+            return int(raw)
+        if kind in ("Path", Path):
+            return Path(raw)
+        if kind in ("tuple[str, ...]",):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+    except ValueError as exc:
+        raise SettingsError(f"{PREFIX}{name.upper()}: {exc}") from None
+    return raw
+
+
+def _validate(settings: Settings) -> None:
+    if settings.env not in ("development", "production"):
+        raise SettingsError(f"{PREFIX}ENV must be development or production, not {settings.env!r}")
+    if settings.log_level not in ("debug", "info", "warning", "error"):
+        raise SettingsError(f"{PREFIX}LOG_LEVEL must be debug, info, warning or error")
+    for name in ("port", "workers", "session_days", "password_hash_concurrency", "sync_max_ops"):
+        if getattr(settings, name) < 1:
+            raise SettingsError(f"{PREFIX}{name.upper()} must be at least 1")
+    if settings.sync_max_ops > 5000:
+        raise SettingsError(f"{PREFIX}SYNC_MAX_OPS must be at most 5000")
+    url = settings.effective_database_url
+    if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise SettingsError(
+            f"{PREFIX}DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+        )
+    if settings.is_sqlite and settings.workers != 1:
+        raise SettingsError(
+            f"{PREFIX}WORKERS must be 1 on SQLite (one writer keeps the file safe); "
+            "use PostgreSQL to run several workers"
+        )
+    if settings.production and not settings.secret_key:
+        raise SettingsError(f"{PREFIX}SECRET_KEY is required in production")
