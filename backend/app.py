@@ -43,16 +43,18 @@ CSP = (
 
 
 def build_services(
-    settings: Settings, wall: WallClock | None = None, entropy: Entropy | None = None
+    settings: Settings,
+    wall: WallClock | None = None,
+    entropy: Entropy | None = None,
+    passwords: Passwords | None = None,
 ) -> Services:
     wall = wall or SystemClock()
     entropy = entropy or SystemEntropy()
+    passwords = passwords or Passwords(settings.password_hash_concurrency)
     db = Database(settings.effective_database_url)
     clock = ServerClock(wall, entropy.token_bytes(8).hex())
     devices = DeviceRegistry(db, wall, entropy)
-    accounts = Accounts(
-        db, Passwords(settings.password_hash_concurrency), wall, entropy, settings.session_days
-    )
+    accounts = Accounts(db, passwords, wall, entropy, settings.session_days)
     return Services(
         db=db,
         clock=clock,
@@ -64,9 +66,13 @@ def build_services(
 
 
 def create_app(
-    settings: Settings, *, wall: WallClock | None = None, entropy: Entropy | None = None
+    settings: Settings,
+    *,
+    wall: WallClock | None = None,
+    entropy: Entropy | None = None,
+    passwords: Passwords | None = None,
 ) -> Litestar:
-    services = build_services(settings, wall, entropy)
+    services = build_services(settings, wall, entropy, passwords)
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
@@ -79,7 +85,10 @@ def create_app(
         route_handlers=[AuthController, register_device, push, pull, healthz],
         dependencies={"services": Provide(lambda: services, use_cache=True, sync_to_thread=False)},
         state=State(
-            {"cookie_policy": CookiePolicy(settings.production, settings.session_days * 86_400)}
+            {
+                "services": services,
+                "cookie_policy": CookiePolicy(settings.production, settings.session_days * 86_400),
+            }
         ),
         lifespan=[lifespan],
         csrf_config=CSRFConfig(

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
+from litestar.params import JSONBody
 
-from backend.api.session import CookiePolicy, provide_account, session_token
+from backend.api.session import (
+    AccountDep,
+    CookiePolicy,
+    ServicesDep,
+    provide_account,
+    session_token,
+)
 from backend.api.structs import AccountOut, Credentials
-from backend.services.accounts import NewSession, SignedIn
-from backend.services.container import Services
+from backend.services.accounts import NewSession
 
 
-def _signed_in(request: Request[object, object, object], session: NewSession, status: int) -> Response[AccountOut]:
+def _signed_in(
+    request: Request[object, object, object], session: NewSession, status: int
+) -> Response[AccountOut]:
     response = Response(
         AccountOut(id=session.account.account_id, email=session.account.email), status_code=status
     )
@@ -22,24 +30,32 @@ def _signed_in(request: Request[object, object, object], session: NewSession, st
 
 class AuthController(Controller):
     path = "/api"
-    tags = ["accounts"]
+    tags = ["accounts"]  # noqa: RUF012 (Litestar reads it as a class attribute)
 
     @post("/auth/signup", summary="Create an account and sign in")
     async def signup(
-        self, request: Request[object, object, object], data: Credentials, services: Services
+        self,
+        request: Request[object, object, object],
+        data: JSONBody[Credentials],
+        services: ServicesDep,
     ) -> Response[AccountOut]:
         session = await services.accounts.sign_up(data.email, data.password)
         return _signed_in(request, session, 201)
 
     @post("/auth/login", summary="Sign in (the session id is rotated)")
     async def login(
-        self, request: Request[object, object, object], data: Credentials, services: Services
+        self,
+        request: Request[object, object, object],
+        data: JSONBody[Credentials],
+        services: ServicesDep,
     ) -> Response[AccountOut]:
         session = await services.accounts.log_in(data.email, data.password, session_token(request))
         return _signed_in(request, session, 200)
 
     @post("/auth/logout", status_code=204, summary="Sign out this browser")
-    async def logout(self, request: Request[object, object, object], services: Services) -> Response[None]:
+    async def logout(
+        self, request: Request[object, object, object], services: ServicesDep
+    ) -> Response[None]:
         token = session_token(request)
         if token:
             await services.accounts.log_out(token)
@@ -49,5 +65,5 @@ class AuthController(Controller):
         return response
 
     @get("/me", dependencies={"account": Provide(provide_account)}, summary="The signed-in account")
-    async def me(self, account: SignedIn) -> AccountOut:
+    async def me(self, account: AccountDep) -> AccountOut:
         return AccountOut(id=account.account_id, email=account.email)

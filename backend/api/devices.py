@@ -5,10 +5,8 @@ from __future__ import annotations
 from litestar import post
 from litestar.di import Provide
 
-from backend.api.session import provide_account
+from backend.api.session import AccountDep, ServicesDep, provide_account
 from backend.api.structs import DeviceOut
-from backend.services.accounts import SignedIn
-from backend.services.container import Services
 
 
 @post(
@@ -18,5 +16,5 @@ from backend.services.container import Services
     tags=["sync"],
     summary="Register this device and get its 16-hex node id",
 )
-async def register_device(account: SignedIn, services: Services) -> DeviceOut:
+async def register_device(account: AccountDep, services: ServicesDep) -> DeviceOut:
     return DeviceOut(device_id=await services.devices.register(account.account_id))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from litestar import get
+
+from backend.api.session import ServicesDep
 from backend.api.structs import Health
-from backend.services.container import Services
 
 
 @get("/healthz", tags=["ops"], summary="Server and database are up")
-async def healthz(services: Services) -> Health:
+async def healthz(services: ServicesDep) -> Health:
     await services.db.ping()
     return Health(status="ok", database=services.db.dialect)

@@ -6,9 +6,13 @@ from dataclasses import dataclass
 
 from litestar import Request, Response
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 
 from backend.services.accounts import SignedIn
 from backend.services.container import Services
+
+ServicesDep = NamedDependency[Services]
+AccountDep = NamedDependency[SignedIn]
 
 
 @dataclass(frozen=True)
@@ -44,5 +48,7 @@ def session_token(request: Request[object, object, object]) -> str | None:
     return request.cookies.get(policy.name)
 
 
-async def provide_account(request: Request[object, object, object], services: Services) -> SignedIn:
+async def provide_account(
+    request: Request[object, object, object], services: ServicesDep
+) -> SignedIn:
     return await services.accounts.authenticate(session_token(request))

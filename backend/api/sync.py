@@ -1,4 +1,4 @@
-"""Push and pull. Bodies are decoded once by cached typed decoders (faster than the generic path)."""
+"""Push and pull. Bodies are decoded once by cached typed decoders (the generic path is slower)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ from typing import Any, TypeVar
 import msgspec
 from litestar import Request, Response, post
 from litestar.di import Provide
-from sync.wire import PullRequest, PullResponse, PushRequest
 
 from backend.api.problems import problem
-from backend.api.session import provide_account
+from backend.api.session import AccountDep, ServicesDep, provide_account
 from backend.domain.errors import Malformed
-from backend.services.accounts import SignedIn
-from backend.services.container import Services
+from sync.wire import PullRequest, PullResponse, PushRequest
 
 MAX_BODY = 256 * 1024
 
@@ -34,11 +32,13 @@ _sync = {"dependencies": {"account": Provide(provide_account)}, "tags": ["sync"]
 
 @post("/api/sync/push", request_max_body_size=MAX_BODY, status_code=200, **_sync)
 async def push(
-    request: Request[object, object, object], account: SignedIn, services: Services
+    request: Request[object, object, object], account: AccountDep, services: ServicesDep
 ) -> Response[Any]:
     """Apply ops; answer per op. Any rejected op makes the reply a 422 problem that still
     carries every op's result: the accepted ones are committed and must not be resent."""
-    result = await services.push.push(account.account_id, _decode(_push_decoder, await request.body()))
+    result = await services.push.push(
+        account.account_id, _decode(_push_decoder, await request.body())
+    )
     rejected = sum(r.status == "rejected" for r in result.results)
     if rejected:
         return problem(
@@ -52,6 +52,8 @@ async def push(
 
 @post("/api/sync/pull", request_max_body_size=MAX_BODY, status_code=200, **_sync)
 async def pull(
-    request: Request[object, object, object], account: SignedIn, services: Services
+    request: Request[object, object, object], account: AccountDep, services: ServicesDep
 ) -> PullResponse:
-    return await services.pull.pull(account.account_id, _decode(_pull_decoder, await request.body()))
+    return await services.pull.pull(
+        account.account_id, _decode(_pull_decoder, await request.body())
+    )

@@ -85,7 +85,9 @@ class Accounts:
                 )
                 token = await self._open_session(conn, account_id, now)
         except IntegrityError:
-            raise Conflict("an account with this email exists; sign in", code="email_taken") from None
+            raise Conflict(
+                "an account with this email exists; sign in", code="email_taken"
+            ) from None
         return NewSession(token, SignedIn(account_id, email))
 
     async def log_in(self, email: str, password: str, previous_token: str | None) -> NewSession:

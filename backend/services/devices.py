@@ -25,7 +25,9 @@ class DeviceRegistry:
     async def register(self, account_id: int) -> str:
         node = self.entropy.token_bytes(8).hex()
         async with self.db.write() as conn:
-            await conn.execute(_INSERT, {"node": node, "account": account_id, "now": self.wall.now_ms()})
+            await conn.execute(
+                _INSERT, {"node": node, "account": account_id, "now": self.wall.now_ms()}
+            )
         self._owners[node] = account_id
         return node
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sync.hlc import CounterOverflowError, Hlc, receive, send
+from contextlib import suppress
 
 from backend.services.ports import WallClock
+from sync.hlc import CounterOverflowError, Hlc, receive, send
 
 
 class ServerClock:
@@ -25,9 +26,7 @@ class ServerClock:
 
     def observe(self, remote: Hlc) -> None:
         """Move past ``remote`` (already checked for drift) so later stamps follow it."""
-        try:
+        # An exhausted counter within one millisecond resets on the next tick of the wall
+        # clock; the op itself is stored regardless.
+        with suppress(CounterOverflowError):
             self._hlc = receive(self._hlc, remote, self.wall.now_ms())
-        except CounterOverflowError:
-            # Exhausted counter within one millisecond: the next tick of the wall clock resets
-            # it, and the op itself is stored regardless.
-            pass

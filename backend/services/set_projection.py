@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
+
 from sync.merge import DELETED
 
 # record field -> logged_set column

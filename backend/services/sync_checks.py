@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from backend.domain.records import FieldError, check_field
 from sync.canon import InvalidValue, Scalar, canon, check_value
 from sync.hlc import MAX_DRIFT_MS, Hlc, HlcFormatError
 from sync.ids import is_uuid7
 from sync.wire import Op
-
-from backend.domain.records import FieldError, check_field
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +30,9 @@ class CheckedOp:
     canon: str
     hlc: Hlc
 
-    def same_content(self, record_type: str, record_id: str, field: str, value: str, hlc: str) -> bool:
+    def same_content(
+        self, record_type: str, record_id: str, field: str, value: str, hlc: str
+    ) -> bool:
         op = self.op
         return (op.record_type, op.record_id, op.field, self.canon, op.hlc) == (
             record_type,

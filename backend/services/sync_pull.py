@@ -11,12 +11,12 @@ import base64
 
 import msgspec
 from sqlalchemy import text
-from sync.wire import Change, PullRequest, PullResponse
 
 from backend.db.engine import Database
 from backend.domain.errors import InvalidInput
 from backend.services.devices import DeviceRegistry
 from backend.services.server_clock import ServerClock
+from sync.wire import Change, PullRequest, PullResponse
 
 MAX_LIMIT = 1000
 

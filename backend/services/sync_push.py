@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sync.wire import SCHEMA_VERSION, OpResult, PushRequest, PushResponse
 
 from backend.db.engine import Database
 from backend.domain.errors import InvalidInput, TooLarge
+from backend.services import sync_store
 from backend.services.devices import DeviceRegistry
 from backend.services.server_clock import ServerClock
-from backend.services import sync_store
 from backend.services.set_projection import project_sets
 from backend.services.sync_checks import CheckedOp, Rejection, check_op
+from sync.wire import SCHEMA_VERSION, OpResult, PushRequest, PushResponse
 
 
 @dataclass
@@ -71,7 +71,9 @@ class SyncPush:
             if earlier is None:
                 first[op.op_id] = checked
                 batch.candidates.append(checked)
-            elif earlier.same_content(op.record_type, op.record_id, op.field, checked.canon, op.hlc):
+            elif earlier.same_content(
+                op.record_type, op.record_id, op.field, checked.canon, op.hlc
+            ):
                 batch.settle(checked, "duplicate")
             else:
                 batch.settle(checked, "rejected", "op_id_conflict")
@@ -94,9 +96,7 @@ class SyncPush:
             op = checked.op
             key = (op.record_id, op.field)
             current = state.setdefault(op.record_id, {}).get(op.field)
-            if key not in changed and (
-                current is None or (op.hlc, checked.canon) > current
-            ):
+            if key not in changed and (current is None or (op.hlc, checked.canon) > current):
                 changed[key] = checked
                 state[op.record_id][op.field] = (op.hlc, checked.canon)
                 batch.settle(checked, "applied")
@@ -113,7 +113,7 @@ class SyncPush:
         await sync_store.write_sets(conn, account_id, seq, upserts, deletes)
 
     async def _drop_known_ops(self, conn: AsyncConnection, account_id: int, batch: _Batch) -> None:
-        """A retried op is acknowledged again as a duplicate; a reused id with new content is not."""
+        """A retry is acknowledged again as a duplicate; its id reused for other content is not."""
         known = await sync_store.load_ops(conn, [c.op.op_id for c in batch.candidates])
         if not known:
             return
@@ -146,4 +146,3 @@ class SyncPush:
             else:
                 remaining.append(checked)
         batch.candidates = remaining
-

@@ -1,0 +1,100 @@
+"""Shared fixtures: every database test runs on SQLite and, where configured, on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from argon2 import PasswordHasher
+from litestar import Litestar
+
+from backend.app import create_app
+from backend.services.passwords import Passwords
+from backend.settings import Settings, load_settings
+from tests.support.api import User, sign_up
+from tests.support.databases import ENGINES, PostgresDatabase, SqliteTemplate, postgres_session
+
+# Cheap Argon2id parameters keep hundreds of sign-ups fast; production uses the library default.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+TEST_HOSTS = ("testserver.local", "127.0.0.1", "localhost")
+BASE_URL = "http://testserver.local"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    return SqliteTemplate(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_db() -> Iterator[PostgresDatabase | None]:
+    yield from postgres_session()
+
+
+@pytest.fixture(params=ENGINES)
+async def database_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: SqliteTemplate,
+    postgres_db: PostgresDatabase | None,
+) -> str:
+    if request.param == "sqlite":
+        return sqlite_template.fresh(tmp_path)
+    if postgres_db is None:
+        pytest.skip("SIDEWISE_TEST_POSTGRES_URL is not set (CI sets it)")
+    await postgres_db.truncate()
+    return postgres_db.url
+
+
+def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Settings:
+    return load_settings(
+        {},
+        database_url=database_url,
+        data_dir=data_dir,
+        allowed_hosts=TEST_HOSTS,
+        secret_key="test-secret-key",
+        **overrides,
+    )
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return make_settings(database_url, tmp_path)
+
+
+def make_app(settings: Settings, **kwargs: object) -> Litestar:
+    return create_app(settings, passwords=Passwords(4, FAST_HASHER), **kwargs)  # type: ignore[arg-type]
+
+
+@asynccontextmanager
+async def open_client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """A client in the test's own event loop (Litestar's test client runs the app in another)."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[Litestar]:
+    application = make_app(settings)
+    yield application
+    await application.state.services.db.dispose()
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    async with open_client(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def new_user(app: Litestar) -> AsyncIterator[Callable[[str], Awaitable[User]]]:
+    """Factory: ``await new_user("a@example.com")`` gives a signed-in User with its own client."""
+    async with AsyncExitStack() as stack:
+
+        async def make(email: str) -> User:
+            return await sign_up(await stack.enter_async_context(open_client(app)), email)
+
+        yield make
