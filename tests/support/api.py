@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from sqlalchemy import text
 
 from sync.hlc import Hlc
 from sync.ids import uuid7
@@ -85,3 +86,28 @@ async def sign_up(client: httpx.AsyncClient, email: str) -> User:
     assert response.status_code == 201, response.text
     user.device_id = response.json()["device_id"]
     return user
+
+
+SNAPSHOT_TABLES = (
+    "op_log",
+    "field_state",
+    "record",
+    "logged_set",
+    "account",
+    "device",
+    "web_session",
+)
+
+
+async def snapshot(
+    app: Any, tables: tuple[str, ...] = SNAPSHOT_TABLES
+) -> dict[str, list[dict[str, Any]]]:
+    """Every row of ``tables`` as column -> value, in a stable order: equal iff unchanged."""
+    state: dict[str, list[dict[str, Any]]] = {}
+    async with app.state.services.db.read() as conn:
+        for table in tables:
+            rows = [
+                dict(row._mapping) for row in await conn.execute(text(f"SELECT * FROM {table}"))
+            ]
+            state[table] = sorted(rows, key=lambda row: repr(sorted(row.items())))
+    return state

@@ -1,0 +1,70 @@
+"""Read the server's sync state back, in the shape of the pure model, for comparisons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+
+from backend.db.engine import Database
+from sync.canon import canon
+from sync.merge import DELETED, FieldValue
+from sync.wire import Op
+
+State = dict[tuple[str, str], tuple[str, str]]  # (record_id, field) -> (hlc, canonical value)
+
+SET_COLUMNS = {
+    "exercise": "exercise",
+    "side": "side",
+    "reps": "reps",
+    "weight_g": "weight_g",
+    "rpe_x10": "rpe_x10",
+    "eccentric_ms": "eccentric_ms",
+    "performed_at": "performed_at_ms",
+    "note": "note",
+}
+
+
+def model_state(model: dict[tuple[str, str], FieldValue]) -> State:
+    return {key: (fv.hlc, canon(fv.value)) for key, fv in model.items()}
+
+
+def model_sets(
+    ops: list[Op], model: dict[tuple[str, str], FieldValue]
+) -> dict[str, dict[str, Any]]:
+    """The logged_set rows the pure model implies: one per existing set record."""
+    set_ids = {op.record_id for op in ops if op.record_type == "set"}
+    rows: dict[str, dict[str, Any]] = {}
+    for set_id in set_ids:
+        fields = {f: fv.value for (rid, f), fv in model.items() if rid == set_id}
+        if not fields or fields.get(DELETED) is True:
+            continue
+        rows[set_id] = {column: fields.get(name) for name, column in SET_COLUMNS.items()}
+    return rows
+
+
+async def server_state(db: Database, account_id: int) -> State:
+    async with db.read() as conn:
+        rows = await conn.execute(
+            text("SELECT record_id, field, hlc, value FROM field_state WHERE account_id = :a"),
+            {"a": account_id},
+        )
+        return {(r.record_id, r.field): (r.hlc, r.value) for r in rows}
+
+
+async def server_sets(db: Database, account_id: int) -> dict[str, dict[str, Any]]:
+    columns = ", ".join(SET_COLUMNS.values())
+    async with db.read() as conn:
+        rows = await conn.execute(
+            text(f"SELECT set_id, {columns} FROM logged_set WHERE account_id = :a"),
+            {"a": account_id},
+        )
+        return {r.set_id: {c: getattr(r, c) for c in SET_COLUMNS.values()} for r in rows}
+
+
+async def op_log_ids(db: Database, account_id: int) -> list[str]:
+    async with db.read() as conn:
+        rows = await conn.execute(
+            text("SELECT op_id FROM op_log WHERE account_id = :a"), {"a": account_id}
+        )
+        return [r.op_id for r in rows]
