@@ -22,7 +22,7 @@ class Settings:
     env: str = field(default="development", metadata={"doc": "development or production"})
     data_dir: Path = field(
         default=Path("data"),
-        metadata={"doc": "where the SQLite file, secret key and VAPID keys live"},
+        metadata={"doc": "where the SQLite file and the generated secret key live"},
     )
     database_url: str = field(
         default="",

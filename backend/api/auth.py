@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.params import JSONBody
@@ -18,13 +20,13 @@ from backend.services.accounts import NewSession
 
 
 def _signed_in(
-    request: Request[object, object, object], session: NewSession, status: int
+    request: Request[Any, Any, Any], session: NewSession, status: int
 ) -> Response[AccountOut]:
     response = Response(
         AccountOut(id=session.account.account_id, email=session.account.email), status_code=status
     )
     policy: CookiePolicy = request.app.state.cookie_policy
-    policy.set(response, session.token)  # type: ignore[arg-type]
+    policy.set(response, session.token)
     return response
 
 
@@ -35,7 +37,7 @@ class AuthController(Controller):
     @post("/auth/signup", summary="Create an account and sign in")
     async def signup(
         self,
-        request: Request[object, object, object],
+        request: Request[Any, Any, Any],
         data: JSONBody[Credentials],
         services: ServicesDep,
     ) -> Response[AccountOut]:
@@ -45,7 +47,7 @@ class AuthController(Controller):
     @post("/auth/login", summary="Sign in (the session id is rotated)")
     async def login(
         self,
-        request: Request[object, object, object],
+        request: Request[Any, Any, Any],
         data: JSONBody[Credentials],
         services: ServicesDep,
     ) -> Response[AccountOut]:
@@ -54,14 +56,14 @@ class AuthController(Controller):
 
     @post("/auth/logout", status_code=204, summary="Sign out this browser")
     async def logout(
-        self, request: Request[object, object, object], services: ServicesDep
+        self, request: Request[Any, Any, Any], services: ServicesDep
     ) -> Response[None]:
         token = session_token(request)
         if token:
             await services.accounts.log_out(token)
         response: Response[None] = Response(None, status_code=204)
         policy: CookiePolicy = request.app.state.cookie_policy
-        policy.clear(response)  # type: ignore[arg-type]
+        policy.clear(response)
         return response
 
     @get("/me", dependencies={"account": Provide(provide_account)}, summary="The signed-in account")

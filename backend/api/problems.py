@@ -58,5 +58,5 @@ def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[
 def status_of(error: SidewiseError) -> int:
     for kind in type(error).__mro__:
         if kind in STATUS:
-            return STATUS[kind]  # type: ignore[index]
+            return STATUS[kind]
     return 400

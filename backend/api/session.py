@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from litestar import Request, Response
 from litestar.datastructures import Cookie
@@ -26,7 +27,7 @@ class CookiePolicy:
     def name(self) -> str:
         return "__Host-sidewise_session" if self.secure else "sidewise_session"
 
-    def set(self, response: Response[object], token: str) -> None:
+    def set(self, response: Response[Any], token: str) -> None:
         response.set_cookie(
             Cookie(
                 key=self.name,
@@ -39,16 +40,14 @@ class CookiePolicy:
             )
         )
 
-    def clear(self, response: Response[object]) -> None:
+    def clear(self, response: Response[Any]) -> None:
         response.delete_cookie(self.name, path="/")
 
 
-def session_token(request: Request[object, object, object]) -> str | None:
+def session_token(request: Request[Any, Any, Any]) -> str | None:
     policy: CookiePolicy = request.app.state.cookie_policy
     return request.cookies.get(policy.name)
 
 
-async def provide_account(
-    request: Request[object, object, object], services: ServicesDep
-) -> SignedIn:
+async def provide_account(request: Request[Any, Any, Any], services: ServicesDep) -> SignedIn:
     return await services.accounts.authenticate(session_token(request))

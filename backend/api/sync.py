@@ -27,12 +27,18 @@ def _decode(decoder: msgspec.json.Decoder[T], body: bytes) -> T:
         raise Malformed(f"body is not a valid sync message: {exc}") from None
 
 
-_sync = {"dependencies": {"account": Provide(provide_account)}, "tags": ["sync"]}
+_AUTHED = {"account": Provide(provide_account)}
 
 
-@post("/api/sync/push", request_max_body_size=MAX_BODY, status_code=200, **_sync)
+@post(
+    "/api/sync/push",
+    request_max_body_size=MAX_BODY,
+    status_code=200,
+    dependencies=_AUTHED,
+    tags=["sync"],
+)
 async def push(
-    request: Request[object, object, object], account: AccountDep, services: ServicesDep
+    request: Request[Any, Any, Any], account: AccountDep, services: ServicesDep
 ) -> Response[Any]:
     """Apply ops; answer per op. Any rejected op makes the reply a 422 problem that still
     carries every op's result: the accepted ones are committed and must not be resent."""
@@ -50,9 +56,15 @@ async def push(
     return Response(result)
 
 
-@post("/api/sync/pull", request_max_body_size=MAX_BODY, status_code=200, **_sync)
+@post(
+    "/api/sync/pull",
+    request_max_body_size=MAX_BODY,
+    status_code=200,
+    dependencies=_AUTHED,
+    tags=["sync"],
+)
 async def pull(
-    request: Request[object, object, object], account: AccountDep, services: ServicesDep
+    request: Request[Any, Any, Any], account: AccountDep, services: ServicesDep
 ) -> PullResponse:
     return await services.pull.pull(
         account.account_id, _decode(_pull_decoder, await request.body())

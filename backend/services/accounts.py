@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.db.engine import Database
 from backend.domain.accounts import check_password, normalize_email
@@ -123,9 +124,9 @@ class Accounts:
                 return SignedIn(row.id, row.email)
         raise NotAuthenticated("sign in first", code="not_authenticated")
 
-    async def _open_session(self, conn: object, account_id: int, now: int) -> str:
+    async def _open_session(self, conn: AsyncConnection, account_id: int, now: int) -> str:
         token = base64.urlsafe_b64encode(self.entropy.token_bytes(32)).decode().rstrip("=")
-        await conn.execute(  # type: ignore[attr-defined]
+        await conn.execute(
             _INSERT_SESSION,
             {
                 "token_hash": _token_hash(token),

@@ -13,7 +13,7 @@ from backend.services.devices import DeviceRegistry
 from backend.services.server_clock import ServerClock
 from backend.services.set_projection import project_sets
 from backend.services.sync_checks import CheckedOp, Rejection, check_op
-from sync.wire import SCHEMA_VERSION, OpResult, PushRequest, PushResponse
+from sync.wire import SCHEMA_VERSION, OpResult, OpStatus, PushRequest, PushResponse
 
 
 @dataclass
@@ -23,8 +23,8 @@ class _Batch:
     results: list[OpResult | None]
     candidates: list[CheckedOp] = field(default_factory=list)
 
-    def settle(self, checked: CheckedOp, status: str, reason: str | None = None) -> None:
-        self.results[checked.index] = OpResult(checked.op.op_id, status, reason)  # type: ignore[arg-type]
+    def settle(self, checked: CheckedOp, status: OpStatus, reason: str | None = None) -> None:
+        self.results[checked.index] = OpResult(checked.op.op_id, status, reason)
 
 
 class SyncPush:

@@ -1,0 +1,62 @@
+"""Settings: the README table, deploy/.env.example and the code name the same variables."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from backend.settings import SettingsError, load_settings, setting_docs, setting_names
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def readme_table() -> dict[str, str]:
+    rows = re.findall(
+        r"^\| `(SIDEWISE_[A-Z_]+)` \| `([^`]*)` \|", (ROOT / "README.md").read_text(), re.M
+    )
+    return dict(rows)
+
+
+def test_readme_lists_every_setting_with_its_default() -> None:
+    assert readme_table() == {name: default for name, (default, _doc) in setting_docs().items()}
+
+
+def test_env_example_lists_every_setting() -> None:
+    text = (ROOT / "deploy" / ".env.example").read_text()
+    names = re.findall(r"^(SIDEWISE_[A-Z_]+)=", text, re.M)
+    assert sorted(names) == sorted(setting_names())
+
+
+def test_env_example_is_a_valid_production_configuration() -> None:
+    text = (ROOT / "deploy" / ".env.example").read_text()
+    environ = dict(re.findall(r"^(SIDEWISE_[A-Z_]+)=(.*)$", text, re.M))
+    environ["SIDEWISE_SECRET_KEY"] = "x" * 40
+    settings = load_settings(environ)
+    assert settings.production
+    assert settings.workers == 4
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"SIDEWISE_ENV": "staging"}, "SIDEWISE_ENV"),
+        ({"SIDEWISE_PORT": "http"}, "SIDEWISE_PORT"),
+        ({"SIDEWISE_WORKERS": "2"}, "SQLite"),
+        ({"SIDEWISE_DATABASE_URL": "mysql://x"}, "SIDEWISE_DATABASE_URL"),
+        ({"SIDEWISE_ENV": "production"}, "SIDEWISE_SECRET_KEY"),
+        ({"SIDEWISE_SYNC_MAX_OPS": "0"}, "SIDEWISE_SYNC_MAX_OPS"),
+    ],
+)
+def test_bad_settings_fail_with_the_variable_named(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load_settings(environ)
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
+    settings = load_settings({"SIDEWISE_DATA_DIR": str(tmp_path)})
+    first = settings.resolved_secret_key()
+    assert len(first) >= 40
+    assert load_settings({"SIDEWISE_DATA_DIR": str(tmp_path)}).resolved_secret_key() == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
