@@ -16,6 +16,7 @@ from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 
 from backend.api.auth import AuthController
+from backend.api.catalogue import catalogue
 from backend.api.devices import register_device
 from backend.api.health import healthz
 from backend.api.problems import problem, status_of
@@ -82,7 +83,7 @@ def create_app(
             await services.db.dispose()
 
     return Litestar(
-        route_handlers=[AuthController, register_device, push, pull, healthz],
+        route_handlers=[AuthController, catalogue, register_device, push, pull, healthz],
         dependencies={"services": Provide(lambda: services, use_cache=True, sync_to_thread=False)},
         state=State(
             {

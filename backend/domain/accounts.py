@@ -10,7 +10,7 @@ from backend.domain.errors import InvalidInput
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 MAX_EMAIL = 320
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s.\x00-\x1f\x7f]+")
 
 
 def normalize_email(raw: str) -> str:

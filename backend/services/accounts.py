@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.db.engine import Database
 from backend.domain.accounts import check_password, normalize_email
-from backend.domain.errors import Conflict, NotAuthenticated
+from backend.domain.errors import Conflict, InvalidInput, NotAuthenticated
 from backend.services.passwords import Passwords
 from backend.services.ports import Entropy, WallClock
 
@@ -31,6 +31,9 @@ _INSERT_SESSION = text(
     "VALUES (:token_hash, :account_id, :now, :expires)"
 )
 _DELETE_SESSION = text("DELETE FROM web_session WHERE token_hash = :token_hash")
+_DELETE_EXPIRED = text(
+    "DELETE FROM web_session WHERE account_id = :account_id AND expires_at_ms <= :now"
+)
 _SESSION_ACCOUNT = text(
     "SELECT a.id, a.email FROM web_session s JOIN account a ON a.id = s.account_id "
     "WHERE s.token_hash = :token_hash AND s.expires_at_ms > :now"
@@ -95,8 +98,8 @@ class Accounts:
         """Verify and open a fresh session; the previous one (if any) is closed: ids rotate."""
         try:
             email = normalize_email(email)
-        except ValueError:
-            email = ""
+        except InvalidInput:
+            email = ""  # still spend a hash below, so a bad address answers like a wrong one
         async with self.db.read() as conn:
             row = (await conn.execute(_FIND_ACCOUNT, {"email": email})).one_or_none()
         if not await self.passwords.verify(row.password_hash if row else None, password) or not row:
@@ -104,7 +107,9 @@ class Accounts:
         async with self.db.write() as conn:
             if previous_token:
                 await conn.execute(_DELETE_SESSION, {"token_hash": _token_hash(previous_token)})
-            token = await self._open_session(conn, row.id, self.wall.now_ms())
+            now = self.wall.now_ms()
+            await conn.execute(_DELETE_EXPIRED, {"account_id": row.id, "now": now})
+            token = await self._open_session(conn, row.id, now)
         return NewSession(token, SignedIn(row.id, email))
 
     async def log_out(self, token: str) -> None:

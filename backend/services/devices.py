@@ -7,6 +7,7 @@ from sqlalchemy import text
 from backend.db.engine import Database
 from backend.domain.errors import Forbidden
 from backend.services.ports import Entropy, WallClock
+from sync.hlc import is_node_id
 
 _INSERT = text(
     "INSERT INTO device (node_id, account_id, created_at_ms) VALUES (:node, :account, :now)"
@@ -34,7 +35,7 @@ class DeviceRegistry:
     async def require(self, account_id: int, node: str) -> None:
         """Raise Forbidden unless ``node`` was issued to ``account_id``."""
         owner = self._owners.get(node)
-        if owner is None:
+        if owner is None and is_node_id(node):
             async with self.db.read() as conn:
                 owner = (await conn.execute(_OWNER, {"node": node})).scalar_one_or_none()
             if owner is not None:
