@@ -98,7 +98,7 @@ def create_app(
             cookie_samesite="lax",
             exclude=["/healthz"],
         ),
-        allowed_hosts=AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=_host_headers(settings)),
         exception_handlers={
             SidewiseError: _sidewise_error,
             HTTPException: _http_error,
@@ -111,6 +111,13 @@ def create_app(
         openapi_config=OpenAPIConfig(title="Sidewise", version="1"),
         debug=False,
     )
+
+
+def _host_headers(settings: Settings) -> list[str]:
+    """Allowed Host header values: each host bare (behind a proxy) and with the served port."""
+    return [
+        f"{host}{port}" for host in settings.allowed_hosts for port in ("", f":{settings.port}")
+    ]
 
 
 def _sidewise_error(_request: Request[Any, Any, Any], exc: SidewiseError) -> Response[Any]:
