@@ -49,8 +49,9 @@ class SyncPush:
         batch = self._check(request)
         if batch.candidates:
             newest = max(checked.hlc for checked in batch.candidates)
-            async with self.db.write() as conn:
-                await self._apply(conn, account_id, request.device_id, batch)
+            await self.db.write_shared(
+                lambda conn: self._apply(conn, account_id, request.device_id, batch)
+            )
             self.clock.observe(newest)
         return PushResponse(
             results=[result for result in batch.results if result is not None],
