@@ -8,6 +8,7 @@ skip rows committed out of order.
 from __future__ import annotations
 
 import base64
+from typing import Annotated
 
 import msgspec
 from sqlalchemy import text
@@ -29,10 +30,11 @@ _PAGE = text(
 
 
 class _Cursor(msgspec.Struct, array_like=True, forbid_unknown_fields=True):
-    epoch: str
-    seq: int
-    record_id: str
-    field: str
+    # Bounded like the columns they are compared with: a forged cursor must not reach SQL.
+    epoch: Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{16}$")]
+    seq: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
+    record_id: Annotated[str, msgspec.Meta(pattern="^([0-9a-f-]{36})?$")]
+    field: Annotated[str, msgspec.Meta(pattern="^[a-z_]{0,64}$")]
 
 
 _cursor_decoder = msgspec.json.Decoder(_Cursor)
@@ -46,7 +48,7 @@ def _decode_cursor(text_: str) -> _Cursor:
     try:
         raw = base64.urlsafe_b64decode(text_ + "=" * (-len(text_) % 4))
         return _cursor_decoder.decode(raw)
-    except (ValueError, msgspec.DecodeError):
+    except (ValueError, msgspec.DecodeError, msgspec.ValidationError):
         raise InvalidInput("cursor is not one this server issued", code="invalid_cursor") from None
 
 

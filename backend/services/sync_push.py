@@ -22,6 +22,8 @@ class _Batch:
 
     results: list[OpResult | None]
     candidates: list[CheckedOp] = field(default_factory=list)
+    # Later copies of an op within the batch: (copy, first); a copy shares its first's fate.
+    copies: list[tuple[CheckedOp, CheckedOp]] = field(default_factory=list)
 
     def settle(self, checked: CheckedOp, status: OpStatus, reason: str | None = None) -> None:
         self.results[checked.index] = OpResult(checked.op.op_id, status, reason)
@@ -53,6 +55,11 @@ class SyncPush:
                 lambda conn: self._apply(conn, account_id, request.device_id, batch)
             )
             self.clock.observe(newest)
+        for copy, first in batch.copies:
+            settled = batch.results[first.index]
+            assert settled is not None
+            rejected = settled.status == "rejected"
+            batch.settle(copy, "rejected" if rejected else "duplicate", settled.reason)
         return PushResponse(
             results=[result for result in batch.results if result is not None],
             server_hlc=self.clock.stamp().encode(),
@@ -75,7 +82,7 @@ class SyncPush:
             elif earlier.same_content(
                 op.record_type, op.record_id, op.field, checked.canon, op.hlc
             ):
-                batch.settle(checked, "duplicate")
+                batch.copies.append((checked, earlier))
             else:
                 batch.settle(checked, "rejected", "op_id_conflict")
         return batch
