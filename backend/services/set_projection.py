@@ -9,7 +9,7 @@ import msgspec
 from sync.merge import DELETED
 
 # record field -> logged_set column
-_COLUMNS = {
+COLUMNS = {
     "exercise": "exercise",
     "side": "side",
     "reps": "reps",
@@ -35,9 +35,9 @@ def project_sets(
         if not fields or deleted:
             deletes.append(set_id)
             continue
-        row: dict[str, Any] = dict.fromkeys(_COLUMNS.values())
+        row: dict[str, Any] = dict.fromkeys(COLUMNS.values())
         row["set_id"] = set_id
-        for name, column in _COLUMNS.items():
+        for name, column in COLUMNS.items():
             if name in fields:
                 row[column] = msgspec.json.decode(fields[name][1])
         upserts.append(row)

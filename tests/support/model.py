@@ -7,22 +7,14 @@ from typing import Any
 from sqlalchemy import text
 
 from backend.db.engine import Database
+from backend.services.set_projection import COLUMNS
 from sync.canon import canon
 from sync.merge import DELETED, FieldValue
 from sync.wire import Op
 
 State = dict[tuple[str, str], tuple[str, str]]  # (record_id, field) -> (hlc, canonical value)
 
-SET_COLUMNS = {
-    "exercise": "exercise",
-    "side": "side",
-    "reps": "reps",
-    "weight_g": "weight_g",
-    "rpe_x10": "rpe_x10",
-    "eccentric_ms": "eccentric_ms",
-    "performed_at": "performed_at_ms",
-    "note": "note",
-}
+SET_COLUMNS = COLUMNS  # record field -> logged_set column
 
 
 def model_state(model: dict[tuple[str, str], FieldValue]) -> State:
