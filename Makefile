@@ -23,6 +23,7 @@ test: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	node --test pwa/tests/
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.synced
