@@ -317,6 +317,25 @@ def _merge_stream(rng: random.Random, index: int) -> Json:
     }
 
 
+# Pairs whose order differs between UTF-16 code units (JavaScript's string <) and UTF-8 bytes:
+# an implementation comparing the wrong way picks the other winner.
+_UTF16_TRAPS = (("\ue000", "😀"), ("\ufffd", "𝄞"), ("a\uffee", "a🙂"), ("\uf8ff!", "\U0001f600"))
+
+
+def _tie_stream(rng: random.Random, pair: tuple[str, str], flip: bool) -> Json:
+    """Two values for one key under one HLC: the tie-break alone decides."""
+    record = (uuid7(T0, rng.randbytes(10)), "set")
+    hlc = Hlc(T0, 0, rng.randbytes(8).hex())
+    values = reversed(pair) if flip else pair
+    ops = [_op(rng, record, "note", hlc, value) for value in values]
+    state = merge_all(Op(**op) for op in ops)
+    return {
+        "ops": ops,
+        "state": sorted([rid, f, fv.hlc, canon(fv.value)] for (rid, f), fv in state.items()),
+        "exists": {record[0]: True},
+    }
+
+
 def build(seed: int = SEED) -> Json:
     rng = random.Random(seed)
     return {
@@ -325,7 +344,8 @@ def build(seed: int = SEED) -> Json:
         "max_counter": MAX_COUNTER,
         "hlc_scripts": _hlc_scripts(rng),
         "canon": _canon_vectors(rng),
-        "merge_streams": [_merge_stream(rng, i) for i in range(520)],
+        "merge_streams": [_merge_stream(rng, i) for i in range(520)]
+        + [_tie_stream(rng, pair, flip) for pair in _UTF16_TRAPS for flip in (False, True)],
     }
 
 
