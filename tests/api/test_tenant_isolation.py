@@ -2,61 +2,27 @@
 
 The owner comes from the session, never the payload; a device id is bound to its user; a record id
 owned by another account is refused. Every way in is tried: pull, push on each field of each record
-type, A's device id, A's op ids, A's pull cursor, /api/me, and no session at all. A Hypothesis test
-interleaves A's and B's pushes over shared record ids and compares each user's pulled state with
-the pure merge model of exactly the ops that user had accepted.
+type, A's device id, A's op ids, A's pull cursor, /api/me, and no session at all. The interleavings
+of A's and B's pushes are in test_tenant_interleavings.py.
 """
 
 from __future__ import annotations
 
-import os
-import time
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from litestar import Litestar
 
 from backend.domain.records import RECORD_FIELDS
-from sync.ids import uuid7
-from sync.merge import DELETED, merge_all
-from sync.wire import Op
+from sync.merge import DELETED
 from tests.support.api import User, new_id, snapshot
+from tests.support.tenants import SYNC_TABLES, Tenants, record_ids
 
 PROBLEM = "application/problem+json"
-SYNC_TABLES = ("op_log", "field_state", "record", "logged_set")
 
 
-def a_values(exercise_id: str, now: int) -> dict[str, dict[str, Any]]:
-    """What A logs: one record of every type, every field set."""
-    return {
-        "exercise": {"name": "Cable kickback", "limb": "leg", "unilateral": True},
-        "set": {
-            "exercise": exercise_id,
-            "side": "left",
-            "reps": 8,
-            "weight_g": 20_000,
-            "rpe_x10": 80,
-            "eccentric_ms": 3_000,
-            "performed_at": now,
-            "note": "slow eccentric",
-        },
-        "limb_status": {"limb": "right_arm", "status": "injured", "since": "2026-11-03"},
-        "reminder": {
-            "weekdays": 0b0010101,
-            "local_time": "07:30",
-            "tz": "Europe/Berlin",
-            "limb": "left_leg",
-            "exercises": "single-leg-press,single-leg-curl",
-            "enabled": True,
-        },
-    }
-
-
-# What B tries to write over them: valid values, each different from A's.
+# What B tries to write over A's values (tests.support.tenants.a_values): valid, each different.
 B_VALUES: dict[str, dict[str, Any]] = {
     "exercise": {"name": "Hijacked", "limb": "arm", "unilateral": False},
     "set": {
@@ -85,40 +51,6 @@ def test_b_values_cover_every_field() -> None:
     assert {t: set(f) for t, f in B_VALUES.items()} == {t: set(f) for t, f in RECORD_FIELDS.items()}
 
 
-@dataclass
-class Tenants:
-    app: Litestar
-    a: User
-    b: User
-    a_id: int
-    b_id: int
-    now: int
-    a_records: dict[str, str]  # record type -> A's record id
-    a_ops: list[dict[str, Any]]  # every op A pushed
-    a_state: list[dict[str, Any]]  # A's pull_all after pushing
-
-
-@pytest.fixture
-async def tenants(app: Litestar, new_user) -> Tenants:
-    a: User = await new_user("a@example.com")
-    b: User = await new_user("b@example.com")
-    now = int(time.time() * 1000)
-    records = {record_type: new_id(now) for record_type in RECORD_FIELDS}
-    ops = [
-        a.op(record_type, records[record_type], field, value, now)
-        for record_type, fields in a_values(records["exercise"], now).items()
-        for field, value in fields.items()
-    ]
-    response = await a.push(ops)
-    assert response.status_code == 200, response.text
-    assert {r["status"] for r in response.json()["results"]} == {"applied"}
-    a_state = await a.pull_all()
-    assert len(a_state) == len(ops)
-    a_id = (await a.client.get("/api/me")).json()["id"]
-    b_id = (await b.client.get("/api/me")).json()["id"]
-    return Tenants(app, a, b, a_id, b_id, now, records, ops, a_state)
-
-
 def rows_of(state: dict[str, list[dict[str, Any]]], account_id: int) -> dict[str, list[Any]]:
     return {
         table: [row for row in rows if row["account_id"] == account_id]
@@ -129,10 +61,6 @@ def rows_of(state: dict[str, list[dict[str, Any]]], account_id: int) -> dict[str
 
 async def sync_rows(app: Litestar, account_id: int) -> dict[str, list[Any]]:
     return rows_of(await snapshot(app, SYNC_TABLES), account_id)
-
-
-def record_ids(changes: list[dict[str, Any]]) -> set[str]:
-    return {change["record_id"] for change in changes}
 
 
 def nodes(changes: list[dict[str, Any]]) -> set[str]:
@@ -331,79 +259,3 @@ async def test_b_repeating_a_foreign_op_in_one_batch_is_rejected_both_times(
     response = await b.push([foreign, foreign])
 
     assert rejections(response) == ["foreign_record", "foreign_record"]
-
-
-# --- interleavings ---------------------------------------------------------------------------
-
-POOL = 3  # record ids per example, shared by A and B so that they collide
-edits = st.one_of(
-    st.tuples(st.just("reps"), st.integers(0, 1000)),
-    st.tuples(st.just("side"), st.sampled_from(["left", "right", "both"])),
-    st.tuples(st.just("note"), st.sampled_from(["", "a", "b", "é", "😀"])),
-    st.tuples(st.just(DELETED), st.booleans()),
-)
-# (record index, (field, value), wall offset in ms): offsets make a user's HLCs go back and forth.
-op_specs = st.tuples(st.integers(0, POOL - 1), edits, st.integers(0, 3))
-steps = st.lists(
-    st.tuples(
-        st.sampled_from("ab"),
-        st.lists(op_specs, min_size=1, max_size=4),
-        st.lists(st.integers(0, 1000), max_size=2),  # picks of earlier ops to retry
-    ),
-    min_size=1,
-    max_size=6,
-)
-
-
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(plan=steps)
-async def test_interleaved_pushes_each_user_sees_exactly_the_model_of_own_accepted_ops(
-    tenants: Tenants, plan: list[Any]
-) -> None:
-    users = {"a": tenants.a, "b": tenants.b}
-    accounts = {"a": tenants.a_id, "b": tenants.b_id}
-    now = int(time.time() * 1000)
-    pool = [uuid7(now, os.urandom(10)) for _ in range(POOL)]  # unique per example
-    owner: dict[str, str] = {}
-    sent: dict[str, list[dict[str, Any]]] = {"a": [], "b": []}
-    accepted: dict[str, list[dict[str, Any]]] = {"a": [], "b": []}
-
-    for who, specs, retry_picks in plan:
-        user = users[who]
-        ops = [user.op("set", pool[i], field, value, now + dt) for i, (field, value), dt in specs]
-        retries = [sent[who][pick % len(sent[who])] for pick in retry_picks if sent[who]]
-        retries = [op for op in retries if op["op_id"] not in {o["op_id"] for o in ops}]
-        batch = ops + list({op["op_id"]: op for op in retries}.values())
-        sent[who] += ops
-        for op in batch:
-            owner.setdefault(op["record_id"], who)
-
-        response = await user.push(batch)
-
-        assert response.status_code in (200, 422), response.text
-        results = response.json()["results"]
-        assert [r["op_id"] for r in results] == [op["op_id"] for op in batch]
-        for op, result in zip(batch, results, strict=True):
-            if owner[op["record_id"]] == who:
-                assert result["status"] != "rejected", (op, result)
-                accepted[who].append(op)
-            else:
-                assert (result["status"], result.get("reason")) == ("rejected", "foreign_record")
-
-    for who, user in users.items():
-        pulled = [c for c in await user.pull_all() if c["record_id"] in pool]
-        assert {r for r, w in owner.items() if w == who} >= record_ids(pulled)
-        model = merge_all(Op(**op) for op in accepted[who])
-        assert {(c["record_id"], c["field"]): (c["hlc"], c["value"]) for c in pulled} == {
-            key: (fv.hlc, fv.value) for key, fv in model.items()
-        }
-    state = await snapshot(tenants.app, SYNC_TABLES)
-    for table, rows in state.items():
-        for row in rows:
-            record_id = row.get("record_id", row.get("set_id"))
-            if record_id in owner:
-                assert row["account_id"] == accounts[owner[record_id]], (table, row)
