@@ -171,9 +171,11 @@ async def _load_records(conn: AsyncConnection, ids: Sequence[str]) -> dict[str, 
 async def load_fields(
     conn: AsyncConnection, account_id: int, record_ids: Collection[str]
 ) -> FieldMap:
+    # Unary + keeps the owner guard but stops both planners from preferring the account's
+    # index (a scan of all its rows) over the primary key on record_id.
     sql = (
         "SELECT record_id, field, hlc, value FROM field_state "
-        "WHERE account_id = ? AND record_id {ids}"
+        "WHERE +account_id = ? AND record_id {ids}"
     )
     state: FieldMap = {}
     for record_id, field, hlc, value in await _fetch(
@@ -232,5 +234,5 @@ async def write_sets(
     ]
     await _bulk(conn, "logged_set", SET_COLUMNS, rows, _SET_CONFLICT)
     if deletes:
-        sql = "DELETE FROM logged_set WHERE account_id = ? AND set_id {ids}"
+        sql = "DELETE FROM logged_set WHERE +account_id = ? AND set_id {ids}"
         await _execute(conn, sql, (account_id, _ids(conn, deletes)))

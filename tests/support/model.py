@@ -25,10 +25,12 @@ def model_sets(
     ops: list[Op], model: dict[tuple[str, str], FieldValue]
 ) -> dict[str, dict[str, Any]]:
     """The logged_set rows the pure model implies: one per existing set record."""
-    set_ids = {op.record_id for op in ops if op.record_type == "set"}
+    by_record: dict[str, dict[str, Any]] = {}
+    for (record_id, field), fv in model.items():
+        by_record.setdefault(record_id, {})[field] = fv.value
     rows: dict[str, dict[str, Any]] = {}
-    for set_id in set_ids:
-        fields = {f: fv.value for (rid, f), fv in model.items() if rid == set_id}
+    for set_id in {op.record_id for op in ops if op.record_type == "set"}:
+        fields = by_record.get(set_id, {})
         if not fields or fields.get(DELETED) is True:
             continue
         rows[set_id] = {column: fields.get(name) for name, column in SET_COLUMNS.items()}
