@@ -1,0 +1,182 @@
+"""Simulated Sidewise devices: accounts over HTTP, HLC-stamped set ops, push and pull bodies."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+import msgspec
+
+from sync.canon import Scalar
+from sync.hlc import Hlc, send
+from sync.ids import uuid7
+from sync.wire import SCHEMA_VERSION, Op, OpResult, PullRequest, PushRequest
+
+PASSWORD = "correct horse battery staple"
+EXERCISES = (
+    "single-leg-press",
+    "single-leg-extension",
+    "single-leg-curl",
+    "split-squat",
+    "single-arm-db-press",
+    "single-arm-biceps-curl",
+)
+SET_FIELDS = (
+    "exercise",
+    "side",
+    "reps",
+    "weight_g",
+    "rpe_x10",
+    "eccentric_ms",
+    "performed_at",
+    "note",
+)
+# Instants inside the server's accepted range (2000..2100), spread over one year.
+PERFORMED_FROM_MS = 1_735_689_600_000  # 2025-01-01T00:00:00Z
+YEAR_MS = 365 * 86_400_000
+
+ACKED = frozenset({"applied", "superseded", "duplicate"})
+JSON = {"content-type": "application/json"}
+
+
+class Acks(msgspec.Struct):
+    """The per-op results of a push; a 422 problem carries them too."""
+
+    results: list[OpResult]
+
+
+class PullPage(msgspec.Struct):
+    changes: list[dict[str, Any]]
+    cursor: str
+    has_more: bool
+    reset: bool
+
+
+_acks = msgspec.json.Decoder(Acks)
+_page = msgspec.json.Decoder(PullPage)
+
+
+def csrf(client: httpx.AsyncClient) -> dict[str, str]:
+    return {"x-csrftoken": client.cookies.get("csrftoken") or ""}
+
+
+def new_client(base_url: str, timeout_s: float = 30.0) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        base_url=base_url,
+        timeout=httpx.Timeout(timeout_s, connect=5.0),
+        # Drop idle connections before uvicorn does (its keep-alive timeout is 5 s): reusing one
+        # the server is closing at that moment fails with a ReadError.
+        limits=httpx.Limits(max_connections=4, max_keepalive_connections=4, keepalive_expiry=4.0),
+    )
+
+
+async def sign_up(base_url: str, email: str, timeout_s: float = 30.0) -> httpx.AsyncClient:
+    """A client signed in to a new account (session and CSRF cookies kept in its jar)."""
+    client = new_client(base_url, timeout_s)
+    await client.get("/api/me")  # hands out the CSRF cookie
+    response = await client.post(
+        "/api/auth/signup", json={"email": email, "password": PASSWORD}, headers=csrf(client)
+    )
+    if response.status_code != 201:
+        await client.aclose()
+        raise RuntimeError(f"sign-up failed: {response.status_code} {response.text}")
+    return client
+
+
+async def log_in(base_url: str, email: str, timeout_s: float = 30.0) -> httpx.AsyncClient:
+    """Another browser of an existing account: its own session."""
+    client = new_client(base_url, timeout_s)
+    await client.get("/api/me")
+    response = await client.post(
+        "/api/auth/login", json={"email": email, "password": PASSWORD}, headers=csrf(client)
+    )
+    if response.status_code != 200:
+        await client.aclose()
+        raise RuntimeError(f"log-in failed: {response.status_code} {response.text}")
+    return client
+
+
+async def register_device(client: httpx.AsyncClient) -> str:
+    response = await client.post("/api/devices", headers=csrf(client))
+    if response.status_code != 201:
+        raise RuntimeError(f"device registration failed: {response.status_code} {response.text}")
+    return str(response.json()["device_id"])
+
+
+def push_body(device_id: str, ops: Sequence[Op]) -> bytes:
+    return msgspec.json.encode(PushRequest(device_id, SCHEMA_VERSION, list(ops)))
+
+
+def pull_body(device_id: str, cursor: str | None, limit: int = 1000) -> bytes:
+    return msgspec.json.encode(PullRequest(device_id, cursor, limit))
+
+
+def decode_acks(content: bytes) -> list[OpResult]:
+    return _acks.decode(content).results
+
+
+def decode_page(content: bytes) -> PullPage:
+    return _page.decode(content)
+
+
+async def push(client: httpx.AsyncClient, body: bytes) -> httpx.Response:
+    return await client.post("/api/sync/push", content=body, headers={**csrf(client), **JSON})
+
+
+async def pull(client: httpx.AsyncClient, body: bytes) -> httpx.Response:
+    return await client.post("/api/sync/pull", content=body, headers={**csrf(client), **JSON})
+
+
+class Stamper:
+    """One device's hybrid logical clock and id source (seeded, so runs are reproducible)."""
+
+    def __init__(self, node: str, rng: random.Random) -> None:
+        self.clock = Hlc(0, 0, node)
+        self.rng = rng
+
+    def new_id(self, wall_ms: int) -> str:
+        return uuid7(wall_ms, self.rng.randbytes(10))
+
+    def op(
+        self, record_id: str, field: str, value: Scalar, now_ms: int, record_type: str = "set"
+    ) -> Op:
+        self.clock = send(self.clock, now_ms)
+        return Op(
+            op_id=self.new_id(self.clock.wall_ms),
+            record_type=record_type,
+            record_id=record_id,
+            field=field,
+            value=value,
+            hlc=self.clock.encode(),
+        )
+
+
+def set_value(rng: random.Random, field: str) -> Scalar:
+    """A plausible value for one field of a set."""
+    if field == "exercise":
+        return rng.choice(EXERCISES)
+    if field == "side":
+        return rng.choice(("left", "right"))
+    if field == "reps":
+        return rng.randint(1, 20)
+    if field == "weight_g":
+        return rng.randrange(0, 200_001, 500)
+    if field == "rpe_x10":
+        return rng.randint(10, 100)
+    if field == "eccentric_ms":
+        return rng.choice((0, 1000, 2000, 3000, 4000))
+    if field == "performed_at":
+        return PERFORMED_FROM_MS + rng.randrange(YEAR_MS)
+    if field == "note":
+        return rng.choice(("", "felt strong", "slow eccentric", "knee ok", "grip gave out"))
+    raise ValueError(f"not a set field: {field}")
+
+
+def new_set_ops(stamper: Stamper, now_ms: int) -> list[Op]:
+    """The eight ops a phone sends when a set is logged."""
+    record_id = stamper.new_id(now_ms)
+    return [
+        stamper.op(record_id, field, set_value(stamper.rng, field), now_ms) for field in SET_FIELDS
+    ]

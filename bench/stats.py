@@ -1,0 +1,83 @@
+"""Small numeric helpers for the benchmarks: percentiles, medians, CPU time, engine choice."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import statistics
+from collections.abc import Sequence
+
+import asyncpg
+
+from bench.server import asyncpg_dsn, postgres_base_url
+
+ENGINE_CHOICES = ("sqlite", "postgresql", "both")
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (``q`` in 0..100) of a non-empty sample."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def median(values: Sequence[float]) -> float:
+    return float(statistics.median(values))
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process (all its threads) has used so far."""
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    # After the command name: state is field 3, utime and stime are fields 14 and 15.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class MachineCpu:
+    """Busy cores across the whole machine between ``start()`` and ``cores()`` (/proc/stat)."""
+
+    def __init__(self) -> None:
+        self._busy, self._total = self._read()
+
+    @staticmethod
+    def _read() -> tuple[int, int]:
+        with open("/proc/stat") as handle:
+            values = [int(v) for v in handle.readline().split()[1:]]
+        idle = values[3] + values[4]  # idle + iowait
+        return sum(values) - idle, sum(values)
+
+    def cores(self) -> float:
+        busy, total = self._read()
+        share = (busy - self._busy) / max(1, total - self._total)
+        return share * (os.cpu_count() or 1)
+
+
+def own_cpu_s() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+def engines(choice: str) -> list[str]:
+    """The engines to run; PostgreSQL is skipped with a note when it cannot be reached."""
+    wanted = ["sqlite", "postgresql"] if choice == "both" else [choice]
+    if "postgresql" in wanted and not postgres_reachable():
+        print(f"postgresql: not reachable at {postgres_base_url()}; skipped")
+        wanted.remove("postgresql")
+    return wanted
+
+
+def postgres_reachable() -> bool:
+    async def probe() -> None:
+        conn = await asyncpg.connect(asyncpg_dsn(postgres_base_url()), timeout=3)
+        await conn.close()
+
+    try:
+        asyncio.run(probe())
+    except (OSError, asyncpg.PostgresError, TimeoutError):
+        return False
+    return True
