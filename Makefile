@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint typecheck vectors bench clean
+.PHONY: run test lint typecheck vectors bench vendor icons clean
 
 $(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)
@@ -39,6 +39,14 @@ vectors: $(VENV)/.synced
 bench: $(VENV)/.synced
 	$(PY) -m bench.ingest
 	$(PY) -m bench.gym_sync
+
+# Refresh pwa/vendor/ from the npm registry (versions pinned in pwa/tools/vendor.py); commit the result.
+vendor:
+	python3 pwa/tools/vendor.py
+
+# Redraw the app icons in pwa/icons/ (stdlib only); commit the PNGs.
+icons:
+	python3 pwa/tools/icons.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache

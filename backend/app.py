@@ -20,6 +20,7 @@ from backend.api.catalogue import catalogue
 from backend.api.devices import register_device
 from backend.api.health import healthz
 from backend.api.problems import problem, status_of
+from backend.api.pwa import pwa_routes
 from backend.api.session import CookiePolicy
 from backend.api.sync import pull, push
 from backend.db.engine import Database
@@ -30,17 +31,23 @@ from backend.services.devices import DeviceRegistry
 from backend.services.passwords import Passwords
 from backend.services.ports import Entropy, SystemClock, SystemEntropy, WallClock
 from backend.services.server_clock import ServerClock
+from backend.services.shell import load_shell, pwa_dir
 from backend.services.sync_pull import SyncPull
 from backend.services.sync_push import SyncPush
 from backend.settings import Settings
 
 log = logging.getLogger("sidewise")
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
+
+def content_security_policy(script_hashes: tuple[str, ...]) -> str:
+    """Scripts come from this origin only; the one inline script, the import map, is allowed
+    by its hash (browsers do not load external import maps)."""
+    scripts = " ".join(("'self'", *script_hashes))
+    return (
+        f"default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
 
 
 def build_services(
@@ -74,6 +81,7 @@ def create_app(
     passwords: Passwords | None = None,
 ) -> Litestar:
     services = build_services(settings, wall, entropy, passwords)
+    shell = load_shell(pwa_dir(settings.pwa_dir))
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
@@ -83,7 +91,15 @@ def create_app(
             await services.db.dispose()
 
     return Litestar(
-        route_handlers=[AuthController, catalogue, register_device, push, pull, healthz],
+        route_handlers=[
+            AuthController,
+            catalogue,
+            register_device,
+            push,
+            pull,
+            healthz,
+            *pwa_routes(shell),
+        ],
         dependencies={"services": Provide(lambda: services, use_cache=True, sync_to_thread=False)},
         state=State(
             {
@@ -106,7 +122,9 @@ def create_app(
             RecursionError: _undecodable,
             Exception: _unexpected,
         },
-        after_request=_security_headers(settings.production),
+        after_request=_security_headers(
+            settings.production, content_security_policy(shell.script_hashes)
+        ),
         request_max_body_size=64 * 1024,
         openapi_config=OpenAPIConfig(title="Sidewise", version="1"),
         debug=False,
@@ -151,9 +169,9 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     return problem(500, "internal", "something went wrong on our side; nothing was half-applied")
 
 
-def _security_headers(production: bool) -> Any:
+def _security_headers(production: bool, csp: str) -> Any:
     async def add(response: Response[Any]) -> Response[Any]:
-        response.headers["Content-Security-Policy"] = CSP
+        response.headers["Content-Security-Policy"] = csp
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         if production:

@@ -50,6 +50,10 @@ class Settings:
     )
     sync_max_ops: int = field(default=1000, metadata={"doc": "ops accepted in one push"})
     log_level: str = field(default="info", metadata={"doc": "debug, info, warning or error"})
+    pwa_dir: str = field(
+        default="",
+        metadata={"doc": "directory of the web app to serve; empty means the one Sidewise ships"},
+    )
 
     @property
     def production(self) -> bool:

@@ -1,0 +1,257 @@
+// App state and the actions screens call. Signing in picks the account's own on-device
+// database; logging never needs the network; the syncer uploads when it can.
+import * as api from "./api.js";
+import {
+  deleteAccountDb,
+  dismissRejected,
+  openAccountDb,
+  readMeta,
+  readQueue,
+  readRows,
+  setMeta,
+  writeEdits,
+} from "./db.js";
+import { Replica } from "./records.js";
+import { newUuid7 } from "./sync/ids.js";
+import { DELETED } from "./sync/merge.js";
+import { createSyncer } from "./syncer.js";
+
+const ACCOUNT_KEY = "sidewise.account";
+
+export const replica = new Replica();
+let state = {
+  screen: "loading", // loading | auth | app
+  account: null, // {id, email}
+  authExpired: false,
+  units: "kg",
+  catalogue: [],
+  pending: 0,
+  rejected: [],
+  meta: {},
+  sync: { state: "idle" },
+  online: navigator.onLine,
+  updateReady: false,
+  toast: null, // {text, undo?}
+  revision: 0, // bumps whenever records change
+};
+const listeners = new Set();
+let session = null; // {db, syncer, channel} of the open account
+// Local edits and reloads of the mirror run one at a time, so a reload never replaces the
+// mirror with rows read before an edit that it then misses.
+let queue = Promise.resolve();
+const serially = (task) => (queue = queue.catch(() => undefined).then(task));
+
+export const getState = () => state;
+export function subscribe(listener) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+export function update(patch) {
+  state = { ...state, ...patch };
+  for (const listener of listeners) listener(state);
+}
+
+const savedAccount = () => {
+  try {
+    return JSON.parse(localStorage.getItem(ACCOUNT_KEY) ?? "null");
+  } catch {
+    return null;
+  }
+};
+
+/** Reload the queue and, with `records`, the mirror (after another tab, a pull or a re-stamp
+ * changed them). */
+const refresh = (records = true) =>
+  serially(async () => {
+    if (!session) return;
+    if (records) replica.load(await readRows(session.db));
+    await showQueue(records);
+  });
+
+async function showQueue(recordsChanged) {
+  const { pending, rejected, meta } = await readQueue(session.db);
+  update({
+    pending,
+    rejected,
+    meta,
+    units: meta.units ?? "kg",
+    revision: state.revision + (recordsChanged ? 1 : 0),
+  });
+}
+
+function announce() {
+  session?.channel.postMessage("changed");
+}
+
+async function openAccount(account) {
+  localStorage.setItem(ACCOUNT_KEY, JSON.stringify(account));
+  const db = await openAccountDb(account.id, () => db.close());
+  const channel = new BroadcastChannel(`sidewise-account-${account.id}`);
+  const syncer = createSyncer({
+    db,
+    accountId: account.id,
+    onChange: (records) => refresh(records).then(announce),
+    onStatus: (sync) => update({ sync, authExpired: sync.state === "paused" || state.authExpired }),
+  });
+  session = { db, syncer, channel };
+  channel.onmessage = ({ data }) => (data === "signed-out" ? location.reload() : refresh());
+  update({ account, screen: "app" });
+  await refresh();
+  syncer.trigger();
+}
+
+function closeAccount() {
+  if (!session) return;
+  session.syncer.stop();
+  session.channel.close();
+  session.db.close();
+  session = null;
+}
+
+async function loadCatalogue() {
+  try {
+    update({ catalogue: await api.catalogue() });
+  } catch {
+    // Offline before the service worker kept a copy; names fall back to ids until online.
+  }
+}
+
+/** Start: the last account on this device opens at once, online or not; the server is asked
+ * afterwards whether its session still holds. */
+export async function boot() {
+  window.addEventListener("online", () => {
+    update({ online: true });
+    if (state.catalogue.length === 0) loadCatalogue();
+  });
+  window.addEventListener("offline", () => update({ online: false }));
+  loadCatalogue();
+  const saved = savedAccount();
+  // Someone new sees the sign-in form at once; a live session found meanwhile opens the app.
+  if (saved) await openAccount(saved);
+  else update({ screen: "auth" });
+  try {
+    const current = await api.me();
+    if (current.id !== saved?.id) {
+      // No account here yet, or another tab signed in as someone else: follow the session.
+      closeAccount();
+      await openAccount(current);
+    }
+  } catch (error) {
+    if (saved && error instanceof api.ApiError && error.status === 401)
+      update({ authExpired: true });
+  }
+}
+
+/** Sign in or create an account; the same account again keeps its data and uploads the outbox. */
+export async function signIn(mode, email, password) {
+  const account =
+    mode === "signup" ? await api.signUp(email, password) : await api.logIn(email, password);
+  if (session && state.account?.id === account.id) {
+    update({ authExpired: false, account });
+    await session.syncer.resume();
+    return;
+  }
+  closeAccount();
+  await openAccount(account);
+  update({ authExpired: false });
+}
+
+/** Sign out and wipe this device's copy, but only once every change has been uploaded. */
+export async function signOut() {
+  await refresh(false);
+  if (state.pending > 0) {
+    const n = state.pending;
+    return (
+      `Not signed out: changes to ${n} of your records are still waiting to upload. Connect ` +
+      "and let Sidewise sync first — signing out now would delete them from this device."
+    );
+  }
+  if (!navigator.onLine) return "You are offline. Signing out needs a connection.";
+  try {
+    await api.logOut();
+  } catch (error) {
+    if (error instanceof api.NetworkError)
+      return "The server cannot be reached. Try again when online.";
+  }
+  const { id } = state.account;
+  session.channel.postMessage("signed-out");
+  closeAccount();
+  await deleteAccountDb(id);
+  localStorage.removeItem(ACCOUNT_KEY);
+  replica.load([]);
+  update({ screen: "auth", account: null, authExpired: false, pending: 0, rejected: [], meta: {} });
+  return null;
+}
+
+const clockNow = () => Date.now() + (state.meta.offset_ms ?? 0);
+
+async function edit(recordType, recordId, values) {
+  const edits = Object.entries(values).map(([field, value]) => ({
+    record_type: recordType,
+    record_id: recordId,
+    field,
+    value,
+  }));
+  if (edits.length === 0) return;
+  // Resolves once the edit is stored and shown, with its upload already counted and started.
+  await serially(async () => {
+    replica.apply(await writeEdits(session.db, edits, clockNow()));
+    await showQueue(true);
+  });
+  announce();
+  session.syncer.trigger();
+}
+
+/** Log a set now; empty optional fields are simply not sent. Returns its id. */
+export async function logSet(fields) {
+  const id = newUuid7();
+  const given = Object.entries(fields).filter(([, value]) => value != null);
+  await edit("set", id, { ...Object.fromEntries(given), performed_at: Date.now() });
+  return id;
+}
+
+/** Send only the fields that changed. */
+export async function editSet(id, fields) {
+  const current = replica.record(id) ?? {};
+  const changed = Object.fromEntries(
+    Object.entries(fields).filter(([key, value]) => (current[key] ?? null) !== (value ?? null)),
+  );
+  await edit("set", id, changed);
+}
+
+export async function deleteSet(id) {
+  await edit("set", id, { [DELETED]: true });
+  update({ toast: { text: "Set deleted", undo: id } });
+}
+
+export async function restoreSet(id) {
+  await edit("set", id, { [DELETED]: false });
+  update({ toast: { text: "Set restored" } });
+}
+
+export async function addExercise({ name, limb, unilateral }) {
+  const id = newUuid7();
+  await edit("exercise", id, { name, limb, unilateral });
+  return id;
+}
+
+export async function setUnits(units) {
+  await setMeta(session.db, "units", units);
+  update({ units, meta: await readMeta(session.db) });
+}
+
+export async function forgetRejected(opId) {
+  await dismissRejected(session.db, opId);
+  await refresh(false);
+  announce();
+}
+
+export const syncNow = () => session?.syncer.trigger();
+export const dismissToast = () => update({ toast: null });
+
+/** Display name of a catalogue or custom exercise. */
+export function exerciseName(id) {
+  const builtIn = state.catalogue.find((e) => e.id === id);
+  if (builtIn) return builtIn.name;
+  return replica.record(id)?.name ?? "Unknown exercise";
+}

@@ -1,0 +1,95 @@
+// The frame around every screen: sync chip, banners (new version, session ended), the toast
+// with Undo, and the tab bar.
+import { useEffect, useState } from "preact/hooks";
+import { html, useRoute, useStore } from "./html.js";
+import { AuthScreen, Splash } from "./auth.js";
+import { HistoryScreen } from "./history.js";
+import { LogScreen } from "./log.js";
+import { SettingsScreen } from "./settings.js";
+import { StatusScreen, chipText, syncState, syncSummary } from "./status.js";
+import { dismissToast, restoreSet } from "../store.js";
+import { applyUpdate } from "../updates.js";
+
+const TABS = [
+  ["log", "Log"],
+  ["history", "History"],
+  ["sync", "Sync"],
+  ["settings", "Settings"],
+];
+const SCREENS = {
+  log: LogScreen,
+  history: HistoryScreen,
+  sync: StatusScreen,
+  settings: SettingsScreen,
+};
+const TOAST_MS = 8000;
+
+function Toast({ toast }) {
+  useEffect(() => {
+    const timer = setTimeout(dismissToast, TOAST_MS);
+    return () => clearTimeout(timer);
+  }, [toast]);
+  const undo = () => {
+    dismissToast();
+    restoreSet(toast.undo);
+  };
+  return html`<div class="toast" role="status" data-testid="toast">
+    <span>${toast.text}</span>
+    ${toast.undo && html`<button type="button" data-testid="undo" onClick=${undo}>Undo</button>`}
+    <button type="button" aria-label="Dismiss message" onClick=${dismissToast}>✕</button>
+  </div>`;
+}
+
+export function App() {
+  const state = useStore();
+  const route = useRoute();
+  const [reauthOpen, setReauthOpen] = useState(false);
+  // Tests and the boot screen read this: loading | auth | app.
+  useEffect(() => {
+    document.documentElement.dataset.app = state.screen;
+    performance.mark(`sidewise:${state.screen}`);
+  }, [state.screen]);
+  useEffect(() => window.scrollTo(0, 0), [route]);
+
+  if (state.screen === "loading") return html`<${Splash} />`;
+  if (state.screen === "auth") return html`<${AuthScreen} />`;
+  if (reauthOpen && state.authExpired) {
+    return html`<${AuthScreen} reauth=${{ email: state.account.email, pending: state.pending }}
+      onCancel=${() => setReauthOpen(false)} />`;
+  }
+  const Screen = SCREENS[route];
+  const status = syncState(state);
+  return html`<header class="top">
+      <span class="brand">Sidewise</span>
+      <a href="#/sync" class=${`chip ${status}`} data-testid="sync-chip" data-state=${status}
+        data-pending=${state.pending} aria-label=${`Sync status: ${syncSummary(state)}`}>
+        ${!state.online && html`<span class="badge offline" data-testid="offline-chip">Offline</span>`}
+        ${chipText(state) && html`<span>${chipText(state)}</span>`}
+      </a>
+    </header>
+    ${
+      state.updateReady &&
+      html`<div class="banner" role="status" data-testid="update-banner">
+      <span>Update available</span>
+      <button type="button" class="primary" data-testid="update-reload" onClick=${applyUpdate}>
+        Reload
+      </button>
+    </div>`
+    }
+    ${
+      state.authExpired &&
+      html`<div class="banner warn" role="status" data-testid="reauth-banner">
+      <span>Your session ended. Sets are kept on this device; sign in to upload them.</span>
+      <button type="button" class="primary" data-testid="reauth"
+        onClick=${() => setReauthOpen(true)}>Sign in again</button>
+    </div>`
+    }
+    <main id="main" data-testid=${`screen-${route}`}><${Screen} state=${state} /></main>
+    ${state.toast && html`<${Toast} toast=${state.toast} />`}
+    <nav class="tabs" aria-label="Screens">
+      ${TABS.map(
+        ([name, label]) => html`<a href=${`#/${name}`} data-testid=${`nav-${name}`}
+          aria-current=${route === name ? "page" : undefined}>${label}</a>`,
+      )}
+    </nav>`;
+}

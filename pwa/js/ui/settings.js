@@ -1,0 +1,40 @@
+// Settings: units for weights, the account, and signing out (refused while changes wait).
+import { useState } from "preact/hooks";
+import { html } from "./html.js";
+import { setUnits, signOut } from "../store.js";
+
+const VERSION = /\/v\/([0-9a-f]+)\//.exec(import.meta.url)?.[1] ?? "development";
+
+export function SettingsScreen({ state }) {
+  const [message, setMessage] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const leave = async () => {
+    setBusy(true);
+    setMessage(await signOut());
+    setBusy(false);
+  };
+  return html`<h1>Settings</h1>
+    <fieldset class="units">
+      <legend>Weight units</legend>
+      <div class="segmented">
+        ${["kg", "lb"].map(
+          (unit) => html`<label class="seg">
+            <input type="radio" name="units" value=${unit} checked=${state.units === unit}
+              data-testid=${`units-${unit}`} onChange=${() => setUnits(unit)} />
+            <span>${unit === "kg" ? "Kilograms (kg)" : "Pounds (lb)"}</span>
+          </label>`,
+        )}
+      </div>
+    </fieldset>
+    <section aria-labelledby="account-title">
+      <h2 id="account-title">Account</h2>
+      <p>Signed in as <strong data-testid="account-email">${state.account?.email}</strong></p>
+      <p class="hint">Signing out deletes this device's copy of your log, so Sidewise only does it
+        once every change has been uploaded.</p>
+      <button type="button" class="danger big" data-testid="sign-out" onClick=${leave} disabled=${busy}>
+        Sign out
+      </button>
+      ${message && html`<p class="error" role="alert" data-testid="sign-out-refused">${message}</p>`}
+    </section>
+    <p class="hint small">App version ${VERSION}</p>`;
+}

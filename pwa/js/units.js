@@ -1,0 +1,114 @@
+// Sidewise stores integers in fixed units (grams, RPE × 10, milliseconds); people type kg or lb,
+// RPE and seconds. These helpers convert both ways and refuse what a field cannot hold.
+
+const GRAMS_PER = { kg: 1000, lb: 453.59237 };
+const MAX_WEIGHT_G = 1_000_000;
+const MAX_NOTE = 1000;
+// Control characters (Unicode Cc) are refused by the sync contract; notes are one line.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** Text typed into a number box ("20", "20,5", " 7.5 ") as a number, or null when empty. */
+function parseNumber(text) {
+  const trimmed = String(text ?? "")
+    .trim()
+    .replace(",", ".");
+  if (trimmed === "") return null;
+  return /^\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : NaN;
+}
+
+/**
+ * Check a value typed into one set field; returns {value} in stored units or {error}.
+ * @param {"reps"|"weight"|"rpe"|"eccentric"} field @param {string} text @param {"kg"|"lb"} unit
+ */
+export function parseField(field, text, unit) {
+  const n = parseNumber(text);
+  if (field === "reps") {
+    if (n === null) return { error: "Enter the number of reps." };
+    if (!Number.isInteger(n) || n > 1000)
+      return { error: "Reps must be a whole number up to 1000." };
+    return { value: n };
+  }
+  if (field === "weight") {
+    if (n === null) return { value: 0 }; // bodyweight
+    const grams = Math.round(n * GRAMS_PER[unit]);
+    if (Number.isNaN(n) || grams > MAX_WEIGHT_G) {
+      return { error: `Weight must be a number up to ${formatWeight(MAX_WEIGHT_G, unit)}.` };
+    }
+    return { value: grams };
+  }
+  if (field === "rpe") {
+    if (n === null) return { value: null };
+    if (Number.isNaN(n) || n < 1 || n > 10) return { error: "RPE goes from 1 to 10." };
+    return { value: Math.round(n * 10) };
+  }
+  if (n === null) return { value: null };
+  if (Number.isNaN(n) || n > 60) return { error: "Eccentric time goes up to 60 seconds." };
+  return { value: Math.round(n * 1000) };
+}
+
+/** Stored grams as a number for a weight box: kg to 0.01, lb to 0.1, no trailing zeros. */
+export function weightInput(grams, unit) {
+  const places = unit === "kg" ? 100 : 10;
+  return String(Math.round((grams / GRAMS_PER[unit]) * places) / places);
+}
+
+const formatWeight = (grams, unit) => `${weightInput(grams, unit)} ${unit}`;
+export const rpeInput = (x10) => (x10 == null ? "" : String(x10 / 10));
+export const eccentricInput = (ms) => (ms == null ? "" : String(ms / 1000));
+
+/** A single-line, NFC note within the server's limit, or null when blank. */
+export function cleanNote(text) {
+  const note = String(text ?? "")
+    .replace(CONTROL, " ")
+    .normalize("NFC")
+    .trim();
+  return note === "" ? null : note.slice(0, MAX_NOTE);
+}
+
+/** "8 × 20 kg", "12 reps" for bodyweight. */
+export function formatSet(set, unit) {
+  return set.weight_g ? `${set.reps} × ${formatWeight(set.weight_g, unit)}` : `${set.reps} reps`;
+}
+
+/** "RPE 8 · 3 s eccentric", or "" when neither is logged. */
+export function formatDetails(set) {
+  const parts = [];
+  if (set.rpe_x10 != null) parts.push(`RPE ${set.rpe_x10 / 10}`);
+  if (set.eccentric_ms != null) parts.push(`${set.eccentric_ms / 1000} s eccentric`);
+  return parts.join(" · ");
+}
+
+const SIDE_NAMES = { left: "Left", right: "Right", both: "Both sides" };
+export const sideName = (side) => SIDE_NAMES[side] ?? side;
+export const otherSide = (side) => (side === "left" ? "right" : side === "right" ? "left" : null);
+
+/** Local calendar day of an instant, "YYYY-MM-DD", for grouping history. */
+export function dayKey(ms) {
+  const d = new Date(ms);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** "Today", "Yesterday" or "Mon 17 Nov". */
+export function dayLabel(key, nowMs = Date.now()) {
+  if (key === dayKey(nowMs)) return "Today";
+  if (key === dayKey(nowMs - 86_400_000)) return "Yesterday";
+  const [y, m, d] = key.split("-").map(Number);
+  return new Date(y, m - 1, d).toLocaleDateString(undefined, {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+  });
+}
+
+export const timeLabel = (ms) =>
+  new Date(ms).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+
+/** "just now", "5 min ago", "3 h ago", else a date and time. */
+export function ago(ms, nowMs = Date.now()) {
+  const s = Math.max(0, Math.round((nowMs - ms) / 1000));
+  if (s < 45) return "just now";
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
+  return new Date(ms).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}

@@ -1,0 +1,64 @@
+"""Refresh ``pwa/vendor/`` from the npm registry (``make vendor``): the ESM builds of the pinned
+libraries, each with its LICENSE and a VERSION file naming the tarball and its integrity hash.
+
+Bump a version here, run ``make vendor``, review the diff, commit.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+VENDOR = Path(__file__).resolve().parent.parent / "vendor"
+
+# package -> (version, {file in the npm tarball: file under pwa/vendor/<package>/})
+PACKAGES: dict[str, tuple[str, dict[str, str]]] = {
+    "preact": ("11.2.0", {"dist/preact.mjs": "preact.js", "hooks/dist/hooks.mjs": "hooks.js"}),
+    "htm": ("3.1.1", {"dist/htm.mjs": "htm.js"}),
+    "idb": ("8.0.4", {"build/index.js": "idb.js"}),
+}
+
+
+def _strip_source_map(text: str) -> str:
+    # The maps are not vendored; a dangling reference only makes devtools ask for a 404.
+    lines = [line for line in text.splitlines() if not line.startswith("//# sourceMappingURL=")]
+    return "\n".join(lines) + "\n"
+
+
+def fetch(name: str, version: str, files: dict[str, str], work: Path) -> None:
+    packed = subprocess.run(  # noqa: S603 (fixed arguments from PACKAGES)
+        ["npm", "pack", f"{name}@{version}", "--json", "--pack-destination", str(work)],  # noqa: S607
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    info = json.loads(packed.stdout)[0]
+    target = VENDOR / name
+    target.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(work / info["filename"]) as tar:
+        for member, out in {**files, "LICENSE": "LICENSE"}.items():
+            extracted = tar.extractfile(f"package/{member}")
+            if extracted is None:
+                raise SystemExit(f"{name}@{version} has no {member}")
+            text = extracted.read().decode()
+            (target / out).write_text(_strip_source_map(text) if out.endswith(".js") else text)
+    (target / "VERSION").write_text(
+        f"{name} {version}\nsource: https://registry.npmjs.org/{name}/-/{info['filename']}\n"
+        f"integrity: {info['integrity']}\nfiles: "
+        + ", ".join(f"{src} -> {dst}" for src, dst in files.items())
+        + "\n"
+    )
+    print(f"vendored {name} {version}")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as work:
+        for name, (version, files) in PACKAGES.items():
+            fetch(name, version, files, Path(work))
+
+
+if __name__ == "__main__":
+    main()
