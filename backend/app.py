@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,6 +38,7 @@ from backend.services.sync_push import SyncPush
 from backend.settings import Settings
 
 log = logging.getLogger("sidewise")
+DISCONNECTED = "client disconnected prematurely"  # Litestar's words when a body stops arriving
 
 
 def content_security_policy(script_hashes: tuple[str, ...]) -> str:
@@ -154,6 +156,10 @@ def _http_error(_request: Request[Any, Any, Any], exc: HTTPException) -> Respons
     }.get(status, "http_error")
     if status == 403 and "CSRF" in str(exc.detail):
         code = "csrf_failed"
+    if status == 500 and exc.detail == DISCONNECTED:
+        # A phone that lost signal mid-upload: nothing was applied, it will retry.
+        log.info("client disconnected during %s %s", _request.method, _request.url.path)
+        return problem(400, "client_disconnected", "the request body did not arrive in full")
     if status >= 500:
         return _unexpected(_request, exc)
     return problem(status, code, str(exc.detail))
@@ -185,4 +191,9 @@ def app_from_env() -> Litestar:
     """Factory for the server processes: settings come from the environment."""
     from backend.settings import load_settings
 
-    return create_app(load_settings())
+    app = create_app(load_settings())
+    # The app's long-lived objects never become garbage: keep the collector from re-scanning
+    # them, and collect young objects less often (a 1,000-op push allocates ~100k of them).
+    gc.freeze()
+    gc.set_threshold(20_000, 10, 10)
+    return app

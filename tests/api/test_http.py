@@ -29,3 +29,46 @@ async def test_openapi_lists_the_api(client) -> None:
     paths = (await client.get("/schema/openapi.json")).json()["paths"]
     for path in ("/api/auth/signup", "/api/me", "/api/devices", "/api/sync/push", "/api/sync/pull"):
         assert path in paths
+
+
+async def test_upload_cut_off_midway_is_a_quiet_4xx(new_user, app, caplog) -> None:
+    """A phone losing signal mid-upload is not a server error (and nothing is applied)."""
+    user = await new_user("cut@example.com")
+    cookies = "; ".join(f"{name}={value}" for name, value in user.client.cookies.items())
+    events = iter(
+        [
+            {"type": "http.request", "body": b'{"device_id": "', "more_body": True},
+            {"type": "http.disconnect"},
+        ]
+    )
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return next(events)
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/sync/push",
+        "raw_path": b"/api/sync/push",
+        "query_string": b"",
+        "root_path": "",
+        "server": ("testserver.local", 80),
+        "client": ("127.0.0.1", 5000),
+        "headers": [
+            (b"host", b"testserver.local"),
+            (b"content-type", b"application/json"),
+            (b"cookie", cookies.encode()),
+            (b"x-csrftoken", user.csrf["x-csrftoken"].encode()),
+        ],
+    }
+    await app(scope, receive, send)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    assert start["status"] == 400
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
