@@ -5,7 +5,9 @@ UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint typecheck vectors bench vendor icons clean
+NODE_DEPS := node_modules/.package-lock.json
+
+.PHONY: run test lint typecheck vectors bench vendor icons screenshots node-deps clean
 
 $(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)
@@ -15,11 +17,19 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 	$(UV) sync --frozen
 	touch $@
 
+# Lighthouse (the browser tests' audit) from package-lock.json.
+$(NODE_DEPS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+node-deps: $(NODE_DEPS)
+
 run: $(VENV)/.synced
 	$(VENV)/bin/sidewise migrate
 	$(VENV)/bin/sidewise serve
 
-test: $(VENV)/.synced
+# The browser tests (tests/browser/) need Debian's chromium package: apt-get install -y chromium.
+test: $(VENV)/.synced $(NODE_DEPS)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
@@ -39,6 +49,7 @@ vectors: $(VENV)/.synced
 bench: $(VENV)/.synced
 	$(PY) -m bench.ingest
 	$(PY) -m bench.gym_sync
+	$(PY) -m bench.pwa
 
 # Refresh pwa/vendor/ from the npm registry (versions pinned in pwa/tools/vendor.py); commit the result.
 vendor:
@@ -48,5 +59,9 @@ vendor:
 icons:
 	python3 pwa/tools/icons.py
 
+# Log, History and Sync at 390 x 844 with a few sets per side, into docs/screenshots/; commit them.
+screenshots: $(VENV)/.synced
+	$(PY) -m tests.browser.screenshots
+
 clean:
-	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) node_modules .pytest_cache .mypy_cache .ruff_cache
