@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,7 +50,7 @@ from bench.server import ServerProcess, analyze_postgres, postgres_base_url, thr
 from bench.stats import (
     ENGINE_CHOICES,
     MachineCpu,
-    engines,
+    for_each_engine,
     median,
     own_cpu_s,
     percentile,
@@ -385,12 +383,12 @@ def main(argv: list[str] | None = None) -> None:
             "--devices 1..512, --ops 9..1000, --seconds 0.5..60, --rounds 1..20, "
             "--paced 0.05..1, --paced-rounds 0..20"
         )
-    print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores shared by server and client)")
-    for engine in engines(args.engine):
-        print(f"{engine}: {args.devices} devices; closed loop, then paced")
-        with tempfile.TemporaryDirectory(prefix="sidewise-gym-") as tmp:
-            report(engine, run_engine(engine, Path(tmp), args), args)
-    print(f"load average at end: {os.getloadavg()[0]:.2f}")
+    for_each_engine(
+        args.engine,
+        "sidewise-gym-",
+        f"{args.devices} devices; closed loop, then paced",
+        lambda engine, tmp: report(engine, run_engine(engine, tmp, args), args),
+    )
 
 
 if __name__ == "__main__":

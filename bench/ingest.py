@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +24,7 @@ import httpx
 from bench.baselines import PostgresUpsert, Row, SqliteUpsert
 from bench.devices import Stamper, new_set_ops, push, push_body, register_device, sign_up
 from bench.server import ServerProcess, analyze_postgres, postgres_base_url, throwaway_postgres
-from bench.stats import ENGINE_CHOICES, MachineCpu, engines, median, ms, process_cpu_s
+from bench.stats import ENGINE_CHOICES, MachineCpu, for_each_engine, median, ms, process_cpu_s
 from sync.canon import canon
 
 BATCH_OPS = 1000
@@ -202,12 +200,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not (1 <= args.batches <= 500 and 1 <= args.rounds <= 20 and 1 <= args.clients <= 16):
         parser.error("--batches 1..500, --rounds 1..20, --clients 1..16")
-    print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores shared by server and client)")
-    for engine in engines(args.engine):
-        print(f"{engine}: warming up, then {args.rounds} rounds")
-        with tempfile.TemporaryDirectory(prefix="sidewise-ingest-") as tmp:
-            report(engine, run_engine(engine, Path(tmp), args), args)
-    print(f"load average at end: {os.getloadavg()[0]:.2f}")
+    for_each_engine(
+        args.engine,
+        "sidewise-ingest-",
+        f"warming up, then {args.rounds} rounds",
+        lambda engine, tmp: report(engine, run_engine(engine, tmp, args), args),
+    )
 
 
 if __name__ == "__main__":

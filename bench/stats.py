@@ -6,7 +6,9 @@ import asyncio
 import math
 import os
 import statistics
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import asyncpg
 
@@ -69,6 +71,18 @@ def engines(choice: str) -> list[str]:
         print(f"postgresql: not reachable at {postgres_base_url()}; skipped")
         wanted.remove("postgresql")
     return wanted
+
+
+def for_each_engine(
+    choice: str, prefix: str, heading: str, run: Callable[[str, Path], None]
+) -> None:
+    """Run ``run(engine, scratch dir)`` per engine, framed by the machine's load average."""
+    print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores shared by server and client)")
+    for engine in engines(choice):
+        print(f"{engine}: {heading}")
+        with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+            run(engine, Path(tmp))
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
 
 def postgres_reachable() -> bool:
