@@ -100,6 +100,8 @@ class SyncPush:
         records = {checked.op.record_id for checked in batch.candidates}
         state = await sync_store.load_fields(conn, account_id, records)
         changed: dict[tuple[str, str], CheckedOp] = {}
+        # Newest first by the merge rule ((hlc, canonical value) as str tuples order like their
+        # UTF-8 bytes): the first op seen per key is the batch's winner, the rest are superseded.
         for checked in sorted(batch.candidates, key=lambda c: (c.op.hlc, c.canon), reverse=True):
             op = checked.op
             key = (op.record_id, op.field)
