@@ -72,30 +72,28 @@ def new_client(base_url: str, timeout_s: float = 30.0) -> httpx.AsyncClient:
     )
 
 
-async def sign_up(base_url: str, email: str, timeout_s: float = 30.0) -> httpx.AsyncClient:
-    """A client signed in to a new account (session and CSRF cookies kept in its jar)."""
+async def _authenticated(
+    base_url: str, path: str, email: str, expected: int, timeout_s: float
+) -> httpx.AsyncClient:
     client = new_client(base_url, timeout_s)
     await client.get("/api/me")  # hands out the CSRF cookie
     response = await client.post(
-        "/api/auth/signup", json={"email": email, "password": PASSWORD}, headers=csrf(client)
+        path, json={"email": email, "password": PASSWORD}, headers=csrf(client)
     )
-    if response.status_code != 201:
+    if response.status_code != expected:
         await client.aclose()
-        raise RuntimeError(f"sign-up failed: {response.status_code} {response.text}")
+        raise RuntimeError(f"{path} failed: {response.status_code} {response.text}")
     return client
+
+
+async def sign_up(base_url: str, email: str, timeout_s: float = 30.0) -> httpx.AsyncClient:
+    """A client signed in to a new account (session and CSRF cookies kept in its jar)."""
+    return await _authenticated(base_url, "/api/auth/signup", email, 201, timeout_s)
 
 
 async def log_in(base_url: str, email: str, timeout_s: float = 30.0) -> httpx.AsyncClient:
     """Another browser of an existing account: its own session."""
-    client = new_client(base_url, timeout_s)
-    await client.get("/api/me")
-    response = await client.post(
-        "/api/auth/login", json={"email": email, "password": PASSWORD}, headers=csrf(client)
-    )
-    if response.status_code != 200:
-        await client.aclose()
-        raise RuntimeError(f"log-in failed: {response.status_code} {response.text}")
-    return client
+    return await _authenticated(base_url, "/api/auth/login", email, 200, timeout_s)
 
 
 async def register_device(client: httpx.AsyncClient) -> str:

@@ -135,7 +135,7 @@ async def run_device(
 ) -> None:
     """Upload the outbox; drop an op only once a 2xx reply acknowledges it."""
     try:
-        await _upload(client, device_id, outbox, progress, rng, deadline)
+        await _upload(client, device_id, {op.op_id: op for op in outbox}, progress, rng, deadline)
     finally:
         progress.finished_devices += 1
 
@@ -143,12 +143,11 @@ async def run_device(
 async def _upload(
     client: httpx.AsyncClient,
     device_id: str,
-    outbox: list[Op],
+    pending: dict[str, Op],
     progress: Progress,
     rng: random.Random,
     deadline: float,
 ) -> None:
-    pending = {op.op_id: op for op in outbox}
     batch_body: bytes | None = None
     attempts = 0
     while pending and time.monotonic() < deadline and attempts < 20_000:
