@@ -49,6 +49,9 @@ class Settings:
         default=2, metadata={"doc": "Argon2id hashes computed at once (each takes ~64 MiB)"}
     )
     sync_max_ops: int = field(default=1000, metadata={"doc": "ops accepted in one push"})
+    alert_window_days: int = field(
+        default=28, metadata={"doc": "days of training an imbalance alert is judged on"}
+    )
     log_level: str = field(default="info", metadata={"doc": "debug, info, warning or error"})
     pwa_dir: str = field(
         default="",
@@ -131,11 +134,20 @@ def _validate(settings: Settings) -> None:
         raise SettingsError(f"{PREFIX}ENV must be development or production, not {settings.env!r}")
     if settings.log_level not in ("debug", "info", "warning", "error"):
         raise SettingsError(f"{PREFIX}LOG_LEVEL must be debug, info, warning or error")
-    for name in ("port", "workers", "session_days", "password_hash_concurrency", "sync_max_ops"):
+    for name in (
+        "port",
+        "workers",
+        "session_days",
+        "password_hash_concurrency",
+        "sync_max_ops",
+        "alert_window_days",
+    ):
         if getattr(settings, name) < 1:
             raise SettingsError(f"{PREFIX}{name.upper()} must be at least 1")
     if settings.sync_max_ops > 5000:
         raise SettingsError(f"{PREFIX}SYNC_MAX_OPS must be at most 5000")
+    if not 7 <= settings.alert_window_days <= 365:
+        raise SettingsError(f"{PREFIX}ALERT_WINDOW_DAYS must be from 7 to 365")
     url = settings.effective_database_url
     if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
         raise SettingsError(

@@ -20,6 +20,7 @@ SIDES = frozenset({"left", "right", "both"})
 LIMBS = frozenset({"left_arm", "right_arm", "left_leg", "right_leg"})
 LIMB_KINDS = frozenset({"arm", "leg", "other"})
 LIMB_STATUSES = frozenset({"injured", "recovering", "healthy"})
+ALERT_KINDS = frozenset({"lsi", "volume", "baseline"})
 
 # Instants are epoch milliseconds; a set performed before 2000 or after 2100 is a client bug.
 EARLIEST_MS = 946_684_800_000
@@ -27,6 +28,7 @@ LATEST_MS = 4_102_444_800_000
 
 _UUID7 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_WINDOW = re.compile(r"(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})")
 _TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 
 
@@ -117,6 +119,18 @@ def _valid_date(year: int, month: int, day: int) -> bool:
     return 1 <= day <= days
 
 
+def date_window(field: str, value: Scalar) -> None:
+    """An ISO 8601 interval of two calendar dates, start not after end."""
+    match = _WINDOW.fullmatch(value) if isinstance(value, str) else None
+    if match is not None:
+        start, end = match.groups()
+        calendar_date(field, start)
+        calendar_date(field, end)
+        if start <= end:
+            return
+    raise _fail(field, "a window of dates as YYYY-MM-DD/YYYY-MM-DD")
+
+
 def local_time(field: str, value: Scalar) -> None:
     if not isinstance(value, str) or _TIME.fullmatch(value) is None:
         raise _fail(field, "a local time as HH:MM")
@@ -154,6 +168,7 @@ RECORD_FIELDS: dict[str, dict[str, Check]] = {
         "limb": one_of(LIMBS),
         "status": one_of(LIMB_STATUSES),
         "since": calendar_date,
+        "sessions_per_week": integer(1, 7, nullable=True),  # cross-education plan; null = 3
     },
     "reminder": {
         "weekdays": integer(0, 127),  # bit 0 = Monday … bit 6 = Sunday
@@ -163,7 +178,23 @@ RECORD_FIELDS: dict[str, dict[str, Check]] = {
         "exercises": exercise_list,
         "enabled": boolean,
     },
+    # Written by the server; clients only acknowledge (SERVER_RECORDS).
+    "alert": {
+        "kind": one_of(ALERT_KINDS),
+        "exercise": exercise_ref,
+        "side": one_of(frozenset({"left", "right"})),
+        # LSI, volume asymmetry or % of pre-injury best, by kind, in tenths of a percent.
+        "value_x10": integer(0, 1_000_000),
+        "window": date_window,
+        "message": text(500, min_len=1),
+        "created_at": integer(EARLIEST_MS, LATEST_MS),
+        "cleared_at": integer(EARLIEST_MS, LATEST_MS, nullable=True),
+        "acknowledged": boolean,
+    },
 }
+
+# Record types only the server creates, with the fields a client may still edit.
+SERVER_RECORDS: dict[str, frozenset[str]] = {"alert": frozenset({"acknowledged"})}
 
 
 def check_field(record_type: str, field: str, value: Scalar) -> None:
@@ -178,3 +209,15 @@ def check_field(record_type: str, field: str, value: Scalar) -> None:
     if check is None:
         raise FieldError("unknown_field", f"{record_type} has no field {field!r}")
     check(field, value)
+
+
+def check_client_field(record_type: str, field: str, value: Scalar) -> None:
+    """Like ``check_field``, also refusing fields of server-written records clients may not edit."""
+    editable = SERVER_RECORDS.get(record_type)
+    if editable is not None and field not in editable:
+        raise FieldError(
+            "server_field",
+            f"{record_type}.{field} is written by the server; clients may edit "
+            + ", ".join(sorted(editable)),
+        )
+    check_field(record_type, field, value)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backend.domain.records import FieldError, check_field
+from backend.domain.records import FieldError, check_client_field
 from sync.canon import InvalidValue, Scalar, canon, check_value
 from sync.hlc import MAX_DRIFT_MS, Hlc, HlcFormatError
 from sync.ids import is_uuid7
@@ -65,7 +65,7 @@ def check_op(index: int, op: Op, device_id: str, now_ms: int) -> CheckedOp | Rej
     except InvalidValue as exc:
         return Rejection(f"invalid_value_{exc.reason}", str(exc))
     try:
-        check_field(op.record_type, op.field, value)
+        check_client_field(op.record_type, op.field, value)
     except FieldError as exc:
         return Rejection(exc.reason, exc.detail)
     return CheckedOp(index=index, op=op, value=value, canon=canon(value), hlc=hlc)

@@ -148,7 +148,11 @@ class SyncPush:
         owners = await sync_store.claim_records(conn, account_id, wanted)
         remaining = []
         for checked in batch.candidates:
-            owner, record_type = owners[checked.op.record_id]
+            known = owners.get(checked.op.record_id)
+            if known is None:
+                batch.settle(checked, "rejected", "unknown_record")
+                continue
+            owner, record_type = known
             if owner != account_id:
                 batch.settle(checked, "rejected", "foreign_record")
             elif record_type != checked.op.record_type:

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from backend.domain.records import SERVER_RECORDS
 from backend.services.sync_checks import CheckedOp
 
 _IDS = "{ids}"  # marks "column matches one of a list of ids" in a statement
@@ -145,11 +146,18 @@ async def load_ops(conn: AsyncConnection, op_ids: Sequence[str]) -> dict[str, Op
 
 
 async def claim_records(
-    conn: AsyncConnection, account_id: int, wanted: dict[str, str]
+    conn: AsyncConnection, account_id: int, wanted: dict[str, str], *, by_server: bool = False
 ) -> dict[str, tuple[int, str]]:
-    """Insert unseen record ids for ``account_id``; return every id's (owner, type)."""
+    """Insert unseen record ids for ``account_id``; return every known id's (owner, type).
+
+    Clients cannot create records of the types only the server writes: those ids stay unknown.
+    """
     owners = await _load_records(conn, list(wanted))
-    fresh = [rid for rid in wanted if rid not in owners]
+    fresh = [
+        rid
+        for rid, kind in wanted.items()
+        if rid not in owners and (by_server or kind not in SERVER_RECORDS)
+    ]
     if fresh:
         await _bulk(
             conn,

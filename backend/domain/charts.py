@@ -1,0 +1,86 @@
+"""The series of one exercise's chart: per-side daily best e1RM, LSI, weekly volume, baseline.
+
+Built from per-day figures (``DailyBest`` and ``WeeklyVolume``) so the server can feed it from its
+daily aggregate and a test from raw sets, and both must give the same chart. Swapping left and
+right swaps the series and leaves the LSI unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import msgspec
+
+from backend.domain.strength import DailyBest, Formula, Limb, WeeklyVolume
+from backend.domain.symmetry import LSI_INJURED, LSI_UNINJURED, SessionLsi, lsi_series
+
+_WEEK_END = timedelta(days=6)
+
+
+class Baseline(msgspec.Struct, frozen=True, kw_only=True):
+    """The injured limb's best e1RM before the injury: the line its recovery is measured against."""
+
+    side: Limb
+    e1rm_g: int
+    day: date  # when that best was set
+    injured_since: date
+
+
+class Chart(msgspec.Struct, frozen=True, kw_only=True):
+    exercise: str
+    formula: Formula
+    injured: Limb | None
+    days: tuple[DailyBest, ...]  # by day, then left before right
+    lsi: tuple[SessionLsi, ...]  # days on which both sides were trained
+    lsi_formula: str
+    volume: tuple[WeeklyVolume, ...]  # oldest week first
+    baseline: Baseline | None
+
+
+def chart(
+    exercise: str,
+    bests: Iterable[DailyBest],
+    volume: Iterable[WeeklyVolume],
+    *,
+    formula: Formula = "epley",
+    injured: Limb | None = None,
+    injured_since: date | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> Chart:
+    """One exercise's chart between ``start`` and ``end`` (inclusive, local days).
+
+    ``bests`` may reach back before ``start``: the baseline is the injured side's best before
+    ``injured_since`` whatever the range shown.
+    """
+    every = sorted(bests, key=lambda b: (b.day, b.side))
+    baseline = None
+    if injured is not None and injured_since is not None:
+        before = [b for b in every if b.side == injured and b.day < injured_since]
+        if before:
+            top = max(before, key=lambda b: (b.e1rm_g, b.day))
+            baseline = Baseline(
+                side=injured, e1rm_g=top.e1rm_g, day=top.day, injured_since=injured_since
+            )
+    shown = tuple(b for b in every if _within(b.day, start, end))
+    # A week is shown when any of its days is.
+    weeks = tuple(
+        w
+        for w in sorted(volume, key=lambda w: w.week_start)
+        if _within(w.week_start, start and start - _WEEK_END, end)
+    )
+    return Chart(
+        exercise=exercise,
+        formula=formula,
+        injured=injured,
+        days=shown,
+        lsi=lsi_series(shown, injured),
+        lsi_formula=LSI_INJURED if injured else LSI_UNINJURED,
+        volume=weeks,
+        baseline=baseline,
+    )
+
+
+def _within(day: date, start: date | None, end: date | None) -> bool:
+    return (start is None or day >= start) and (end is None or day <= end)
