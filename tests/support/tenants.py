@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 from litestar import Litestar
 
-from backend.domain.records import RECORD_FIELDS
+from backend.domain.records import RECORD_FIELDS, SERVER_RECORDS
 from tests.support.api import User, new_id
 
 SYNC_TABLES = ("op_log", "field_state", "record", "logged_set")
 
 
 def a_values(exercise_id: str, now: int) -> dict[str, dict[str, Any]]:
-    """What A logs: one record of every type, every field set."""
+    """What A logs: one record of every type a client creates, every field set."""
     return {
         "exercise": {"name": "Cable kickback", "limb": "leg", "unilateral": True},
         "set": {
@@ -29,7 +29,12 @@ def a_values(exercise_id: str, now: int) -> dict[str, dict[str, Any]]:
             "performed_at": now,
             "note": "slow eccentric",
         },
-        "limb_status": {"limb": "right_arm", "status": "injured", "since": "2026-11-03"},
+        "limb_status": {
+            "limb": "right_arm",
+            "status": "injured",
+            "since": "2026-11-03",
+            "sessions_per_week": 3,
+        },
         "reminder": {
             "weekdays": 0b0010101,
             "local_time": "07:30",
@@ -59,7 +64,7 @@ async def tenants(app: Litestar, new_user) -> Tenants:
     a: User = await new_user("a@example.com")
     b: User = await new_user("b@example.com")
     now = int(time.time() * 1000)
-    records = {record_type: new_id(now) for record_type in RECORD_FIELDS}
+    records = {t: new_id(now) for t in RECORD_FIELDS if t not in SERVER_RECORDS}
     ops = [
         a.op(record_type, records[record_type], field, value, now)
         for record_type, fields in a_values(records["exercise"], now).items()
