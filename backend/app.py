@@ -18,6 +18,7 @@ from litestar.openapi import OpenAPIConfig
 
 from backend.api.auth import AuthController
 from backend.api.catalogue import catalogue
+from backend.api.charts import exercise_chart
 from backend.api.devices import register_device
 from backend.api.health import healthz
 from backend.api.problems import problem, status_of
@@ -27,14 +28,18 @@ from backend.api.sync import pull, push
 from backend.db.engine import Database
 from backend.domain.errors import SidewiseError
 from backend.services.accounts import Accounts
+from backend.services.charts import Charts
 from backend.services.container import Services
 from backend.services.devices import DeviceRegistry
+from backend.services.insight import Insight
+from backend.services.insight_loop import InsightLoop
 from backend.services.passwords import Passwords
 from backend.services.ports import Entropy, SystemClock, SystemEntropy, WallClock
 from backend.services.server_clock import ServerClock
 from backend.services.shell import load_shell, pwa_dir
 from backend.services.sync_pull import SyncPull
 from backend.services.sync_push import SyncPush
+from backend.services.time_zones import TimeZones
 from backend.settings import Settings
 
 log = logging.getLogger("sidewise")
@@ -65,13 +70,19 @@ def build_services(
     clock = ServerClock(wall, entropy.token_bytes(8).hex())
     devices = DeviceRegistry(db, wall, entropy)
     accounts = Accounts(db, passwords, wall, entropy, settings.session_days)
+    insight = Insight(db, clock, entropy, settings.alert_window_days)
+    insight_loop = InsightLoop(insight, db, wall)
     return Services(
         db=db,
         clock=clock,
         accounts=accounts,
         devices=devices,
-        push=SyncPush(db, clock, devices, settings.sync_max_ops),
+        push=SyncPush(db, clock, devices, settings.sync_max_ops, insight_loop.notify),
         pull=SyncPull(db, clock, devices),
+        insight=insight,
+        insight_loop=insight_loop,
+        time_zones=TimeZones(db, insight_loop),
+        charts=Charts(db),
     )
 
 
@@ -87,9 +98,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
+        services.insight_loop.start()
         try:
             yield
         finally:
+            await services.insight_loop.stop()
             await services.db.dispose()
 
     return Litestar(
@@ -97,6 +110,7 @@ def create_app(
             AuthController,
             catalogue,
             register_device,
+            exercise_chart,
             push,
             pull,
             healthz,

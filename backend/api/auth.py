@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, get, post, put
 from litestar.di import Provide
 from litestar.params import JSONBody
 
@@ -15,7 +15,7 @@ from backend.api.session import (
     provide_account,
     session_token,
 )
-from backend.api.structs import AccountOut, Credentials
+from backend.api.structs import AccountOut, Credentials, TimeZoneIn
 from backend.services.accounts import NewSession
 
 
@@ -23,7 +23,12 @@ def _signed_in(
     request: Request[Any, Any, Any], session: NewSession, status: int
 ) -> Response[AccountOut]:
     response = Response(
-        AccountOut(id=session.account.account_id, email=session.account.email), status_code=status
+        AccountOut(
+            id=session.account.account_id,
+            email=session.account.email,
+            time_zone=session.account.time_zone,
+        ),
+        status_code=status,
     )
     policy: CookiePolicy = request.app.state.cookie_policy
     policy.set(response, session.token)
@@ -68,4 +73,15 @@ class AuthController(Controller):
 
     @get("/me", dependencies={"account": Provide(provide_account)}, summary="The signed-in account")
     async def me(self, account: AccountDep) -> AccountOut:
-        return AccountOut(id=account.account_id, email=account.email)
+        return AccountOut(id=account.account_id, email=account.email, time_zone=account.time_zone)
+
+    @put(
+        "/me/time-zone",
+        dependencies={"account": Provide(provide_account)},
+        summary="Count this account's days (sessions, charts, alerts) in an IANA time zone",
+    )
+    async def set_time_zone(
+        self, account: AccountDep, data: JSONBody[TimeZoneIn], services: ServicesDep
+    ) -> AccountOut:
+        await services.time_zones.set(account.account_id, data.time_zone)
+        return AccountOut(id=account.account_id, email=account.email, time_zone=data.time_zone)

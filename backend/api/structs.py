@@ -13,6 +13,11 @@ class Credentials(msgspec.Struct, forbid_unknown_fields=True):
 class AccountOut(msgspec.Struct):
     id: int
     email: str
+    time_zone: str  # IANA zone the account's days are counted in
+
+
+class TimeZoneIn(msgspec.Struct, forbid_unknown_fields=True):
+    time_zone: str = msgspec.field()
 
 
 class DeviceOut(msgspec.Struct):

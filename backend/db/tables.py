@@ -22,6 +22,10 @@ class Account(SQLModel, table=True):
     email: str = Field(sa_column=Column(String(320), nullable=False, unique=True))
     password_hash: str = Field(sa_column=Column(Text, nullable=False))
     created_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+    # The user's IANA zone: sessions, charts and alerts count the user's calendar days.
+    time_zone: str = Field(
+        default="UTC", sa_column=Column(String(64), nullable=False, server_default="UTC")
+    )
 
 
 class WebSession(SQLModel, table=True):
@@ -56,6 +60,13 @@ class SyncCounter(SQLModel, table=True):
     account_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
     seq: int = Field(sa_column=Column(BigInteger, nullable=False))
     epoch: str = Field(sa_column=Column(String(16), nullable=False))
+    # Imbalance alerts were last judged at this seq and instant; seq > evaluated_seq = due.
+    evaluated_seq: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, server_default="0")
+    )
+    evaluated_at_ms: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, server_default="0")
+    )
 
 
 class Record(SQLModel, table=True):
@@ -66,6 +77,9 @@ class Record(SQLModel, table=True):
     record_id: str = Field(sa_column=Column(String(36), primary_key=True))
     account_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     record_type: str = Field(sa_column=Column(String(32), nullable=False))
+
+    # Finds an account's few records of one type (limb status, alerts) without a field scan.
+    __table_args__ = (Index("ix_record_account_type", "account_id", "record_type"),)
 
 
 class OpLog(SQLModel, table=True):
@@ -125,6 +139,30 @@ class LoggedSet(SQLModel, table=True):
     __table_args__ = (
         Index("ix_logged_set_account_exercise_time", "account_id", "exercise", "performed_at_ms"),
     )
+
+
+class SetDaily(SQLModel, table=True):
+    """Per account, exercise, local day and side: the day's best sets and volume load.
+
+    Maintained from ``logged_set`` in the sync transaction, in the account's time zone, so a
+    chart reads one row per day and side instead of every set. The best set under each e1RM
+    formula is kept (they can rank sets differently); its reps tell whether it is low-confidence.
+    """
+
+    __tablename__ = "set_daily"
+
+    account_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    exercise: str = Field(sa_column=Column(String(64), primary_key=True))
+    day: str = Field(sa_column=Column(String(10), primary_key=True))  # YYYY-MM-DD
+    side: str = Field(sa_column=Column(String(5), primary_key=True))  # left | right
+    sets: int = Field(sa_column=Column(Integer, nullable=False))
+    volume: int = Field(sa_column=Column(BigInteger, nullable=False))  # Σ weight_g × reps
+    epley_e1rm_g: int | None = Field(default=None, sa_column=Column(BigInteger))
+    epley_weight_g: int | None = Field(default=None, sa_column=Column(Integer))
+    epley_reps: int | None = Field(default=None, sa_column=Column(Integer))
+    brzycki_e1rm_g: int | None = Field(default=None, sa_column=Column(BigInteger))
+    brzycki_weight_g: int | None = Field(default=None, sa_column=Column(Integer))
+    brzycki_reps: int | None = Field(default=None, sa_column=Column(Integer))
 
 
 metadata = SQLModel.metadata

@@ -94,49 +94,102 @@ def _per_side(sets: Iterable[SetEntry], exercise: str) -> Iterable[SetEntry]:
     return (s for s in sets if s.exercise == exercise and s.side != "both")
 
 
-def daily_best(
-    sets: Iterable[SetEntry], exercise: str, zone: tzinfo = UTC, formula: Formula = "epley"
-) -> tuple[DailyBest, ...]:
-    """Best e1RM per (day, side), by day then side; confident sets beat low-confidence ones."""
-    best: dict[tuple[date, Limb], DailyBest] = {}
-    for s in _per_side(sets, exercise):
+class DayFigures(msgspec.Struct, frozen=True, kw_only=True):
+    """One side's training of one exercise on one local day: what charts and alerts read.
+
+    The best set is kept under each formula because the two can rank sets differently.
+    """
+
+    exercise: str
+    day: date
+    side: Limb
+    sets: int
+    volume: int  # Σ weight_g × reps
+    epley: DailyBest | None  # None when no set of the day estimates a max (0 reps)
+    brzycki: DailyBest | None
+
+    def best(self, formula: Formula) -> DailyBest | None:
+        return self.epley if formula == "epley" else self.brzycki
+
+
+def daily_figures(sets: Iterable[SetEntry], zone: tzinfo = UTC) -> tuple[DayFigures, ...]:
+    """Per (exercise, day, side) figures of the per-side sets, by exercise, day, then side."""
+    groups: dict[tuple[str, date, Limb], list[SetEntry]] = {}
+    for s in sets:
+        if s.side == "both":
+            continue
+        side: Limb = "left" if s.side == "left" else "right"
+        groups.setdefault((s.exercise, local_day(s.performed_at, zone), side), []).append(s)
+    return tuple(day_figures(*key, groups[key]) for key in sorted(groups))
+
+
+def day_figures(exercise: str, day: date, side: Limb, sets: Iterable[SetEntry]) -> DayFigures:
+    """The figures of one side's sets of one exercise on one day (already grouped)."""
+    sets = tuple(sets)
+    return DayFigures(
+        exercise=exercise,
+        day=day,
+        side=side,
+        sets=len(sets),
+        volume=sum(s.weight_g * s.reps for s in sets),
+        epley=_best(sets, day, side, "epley"),
+        brzycki=_best(sets, day, side, "brzycki"),
+    )
+
+
+def _best(sets: tuple[SetEntry, ...], day: date, side: Limb, formula: Formula) -> DailyBest | None:
+    best: DailyBest | None = None
+    for s in sets:
         est = e1rm(s.weight_g, s.reps, formula)
         if est is None:
             continue
-        side: Limb = "left" if s.side == "left" else "right"
         candidate = DailyBest(
-            day=local_day(s.performed_at, zone),
+            day=day,
             side=side,
             e1rm_g=est.e1rm_g,
             weight_g=s.weight_g,
             reps=s.reps,
             low_confidence=est.low_confidence,
         )
-        key = (candidate.day, side)
-        current = best.get(key)
-        if current is None or _rank(candidate) > _rank(current):
-            best[key] = candidate
-    return tuple(best[k] for k in sorted(best))
+        if best is None or _rank(candidate) > _rank(best):
+            best = candidate
+    return best
 
 
 def _rank(b: DailyBest) -> tuple[bool, int, int]:
-    # Ties on e1RM go to the heavier set, which is the more direct measure of strength.
+    # Confident sets beat low-confidence ones; ties on e1RM go to the heavier set, the more
+    # direct measure of strength.
     return (not b.low_confidence, b.e1rm_g, b.weight_g)
+
+
+def bests_of(figures: Iterable[DayFigures], formula: Formula = "epley") -> tuple[DailyBest, ...]:
+    """The daily bests in ``figures`` under ``formula``, skipping days with no estimate."""
+    return tuple(b for f in figures if (b := f.best(formula)) is not None)
+
+
+def weeks_of(figures: Iterable[DayFigures]) -> tuple[WeeklyVolume, ...]:
+    """Σ weight × reps per side and ISO week (Monday start), oldest week first."""
+    totals: dict[date, list[int]] = {}
+    days: dict[date, set[date]] = {}
+    for f in figures:
+        week = week_start(f.day)
+        totals.setdefault(week, [0, 0])[0 if f.side == "left" else 1] += f.volume
+        days.setdefault(week, set()).add(f.day)
+    return tuple(
+        WeeklyVolume(week_start=w, left=totals[w][0], right=totals[w][1], sessions=len(days[w]))
+        for w in sorted(totals)
+    )
+
+
+def daily_best(
+    sets: Iterable[SetEntry], exercise: str, zone: tzinfo = UTC, formula: Formula = "epley"
+) -> tuple[DailyBest, ...]:
+    """Best e1RM per (day, side) of one exercise, by day then side."""
+    return bests_of(daily_figures(_per_side(sets, exercise), zone), formula)
 
 
 def weekly_volume(
     sets: Iterable[SetEntry], exercise: str, zone: tzinfo = UTC
 ) -> tuple[WeeklyVolume, ...]:
     """Σ weight × reps per side and ISO week (Monday start, user's zone), oldest week first."""
-    totals: dict[date, list[int]] = {}
-    days: dict[date, set[date]] = {}
-    for s in _per_side(sets, exercise):
-        day = local_day(s.performed_at, zone)
-        week = week_start(day)
-        pair = totals.setdefault(week, [0, 0])
-        pair[0 if s.side == "left" else 1] += s.weight_g * s.reps
-        days.setdefault(week, set()).add(day)
-    return tuple(
-        WeeklyVolume(week_start=w, left=totals[w][0], right=totals[w][1], sessions=len(days[w]))
-        for w in sorted(totals)
-    )
+    return weeks_of(daily_figures(_per_side(sets, exercise), zone))

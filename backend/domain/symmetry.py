@@ -15,13 +15,15 @@ import msgspec
 
 from backend.domain.strength import (
     DailyBest,
+    DayFigures,
     Formula,
     Limb,
     SetEntry,
-    daily_best,
+    bests_of,
+    daily_figures,
     local_day,
     week_start,
-    weekly_volume,
+    weeks_of,
 )
 
 AlertKind = Literal["lsi", "volume", "baseline"]
@@ -40,10 +42,10 @@ DEFAULT_WINDOW_DAYS = 28
 
 
 class Injury(msgspec.Struct, frozen=True, kw_only=True):
-    """A limb marked injured since an instant (epoch ms); its LSI is involved ÷ uninvolved."""
+    """A limb marked injured since a local day; its LSI is involved ÷ uninvolved."""
 
     side: Limb
-    since_ms: int
+    since: date
 
 
 class Symmetry(msgspec.Struct, frozen=True, kw_only=True):
@@ -171,10 +173,34 @@ def evaluate(
     formula: Formula = "epley",
 ) -> tuple[Alert, ...]:
     """The alerts standing for one exercise at ``now_ms``, judged on the trailing window."""
-    sets = tuple(sets)
-    end = local_day(now_ms, zone)
+    figures = daily_figures((s for s in sets if s.exercise == exercise), zone)
+    return evaluate_days(
+        figures,
+        exercise,
+        today=local_day(now_ms, zone),
+        injury=injury,
+        window_days=window_days,
+        formula=formula,
+    )
+
+
+def evaluate_days(
+    figures: Iterable[DayFigures],
+    exercise: str,
+    *,
+    today: date,
+    injury: Injury | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    formula: Formula = "epley",
+) -> tuple[Alert, ...]:
+    """``evaluate`` on one exercise's per-day figures (the server's daily aggregate).
+
+    Figures before the window only matter for an injured limb's pre-injury best.
+    """
+    figures = tuple(f for f in figures if f.exercise == exercise)
+    end = today
     start = end - timedelta(days=window_days - 1)
-    bests = daily_best(sets, exercise, zone, formula)
+    bests = bests_of(figures, formula)
     recent = [b for b in bests if start <= b.day <= end]
     injured = injury.side if injury is not None else None
     alerts: list[Alert] = []
@@ -207,10 +233,10 @@ def evaluate(
         )
 
     if injury is not None:
-        _baseline(bests, injury, start, zone, alert)
+        _baseline(bests, injury, start, alert)
     else:
         # Cross-education trains one side on purpose, so volume balance is judged only uninjured.
-        _volume(sets, exercise, end, start, zone, alert)
+        _volume(figures, end, start, alert)
     return tuple(alerts)
 
 
@@ -218,12 +244,10 @@ def _fmt(x10: int) -> str:
     return f"{x10 // 10}.{x10 % 10}"
 
 
-def _baseline(
-    bests: tuple[DailyBest, ...], injury: Injury, start: date, zone: tzinfo, alert: _Emit
-) -> None:
+def _baseline(bests: tuple[DailyBest, ...], injury: Injury, start: date, alert: _Emit) -> None:
     # LSI overstates recovery when the healthy side weakened too, so the involved limb is also
     # held against its own best from before the injury.
-    injured_day = local_day(injury.since_ms, zone)
+    injured_day = injury.since
     own = [b for b in bests if b.side == injury.side]
     before = [b.e1rm_g for b in own if b.day < injured_day]
     after = [b for b in own if b.day >= max(injured_day, start)]
@@ -242,28 +266,21 @@ def _baseline(
         )
 
 
-def _volume(
-    sets: tuple[SetEntry, ...], exercise: str, end: date, start: date, zone: tzinfo, alert: _Emit
-) -> None:
+def _volume(figures: tuple[DayFigures, ...], end: date, start: date, alert: _Emit) -> None:
     # Judge the last completed week inside the window: a week in progress is naturally lopsided
     # (left on Monday, right on Tuesday). The imbalance must also show in two of its sessions, so
     # one mistyped or skipped set cannot tip a whole week.
     this_week = week_start(end)
-    weeks = [
-        w
-        for w in weekly_volume(sets, exercise, zone)
-        if start <= w.week_start + _WEEK_END < this_week
-    ]
+    weeks = [w for w in weeks_of(figures) if start <= w.week_start + _WEEK_END < this_week]
     if not weeks:
         return
     week = weeks[-1]
     if not _lopsided(week.left, week.right):
         return
     per_day: dict[date, list[int]] = {}
-    for s in sets:
-        day = local_day(s.performed_at, zone)
-        if s.exercise == exercise and s.side != "both" and week_start(day) == week.week_start:
-            per_day.setdefault(day, [0, 0])[0 if s.side == "left" else 1] += s.weight_g * s.reps
+    for f in figures:
+        if week_start(f.day) == week.week_start:
+            per_day.setdefault(f.day, [0, 0])[0 if f.side == "left" else 1] += f.volume
     if sum(_lopsided(left, right) for left, right in per_day.values()) < SESSIONS_TO_AGREE:
         return
     stronger, weaker = max(week.left, week.right), min(week.left, week.right)

@@ -25,7 +25,7 @@ _INSERT_ACCOUNT = text(
 _INSERT_COUNTER = text(
     "INSERT INTO sync_counter (account_id, seq, epoch) VALUES (:account_id, 0, :epoch)"
 )
-_FIND_ACCOUNT = text("SELECT id, password_hash FROM account WHERE email = :email")
+_FIND_ACCOUNT = text("SELECT id, password_hash, time_zone FROM account WHERE email = :email")
 _INSERT_SESSION = text(
     "INSERT INTO web_session (token_hash, account_id, created_at_ms, expires_at_ms) "
     "VALUES (:token_hash, :account_id, :now, :expires)"
@@ -35,7 +35,7 @@ _DELETE_EXPIRED = text(
     "DELETE FROM web_session WHERE account_id = :account_id AND expires_at_ms <= :now"
 )
 _SESSION_ACCOUNT = text(
-    "SELECT a.id, a.email FROM web_session s JOIN account a ON a.id = s.account_id "
+    "SELECT a.id, a.email, a.time_zone FROM web_session s JOIN account a ON a.id = s.account_id "
     "WHERE s.token_hash = :token_hash AND s.expires_at_ms > :now"
 )
 
@@ -44,6 +44,7 @@ _SESSION_ACCOUNT = text(
 class SignedIn:
     account_id: int
     email: str
+    time_zone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ class Accounts:
             now = self.wall.now_ms()
             await conn.execute(_DELETE_EXPIRED, {"account_id": row.id, "now": now})
             token = await self._open_session(conn, row.id, now)
-        return NewSession(token, SignedIn(row.id, email))
+        return NewSession(token, SignedIn(row.id, email, row.time_zone))
 
     async def log_out(self, token: str) -> None:
         async with self.db.write() as conn:
@@ -126,7 +127,7 @@ class Accounts:
                     )
                 ).one_or_none()
             if row is not None:
-                return SignedIn(row.id, row.email)
+                return SignedIn(row.id, row.email, row.time_zone)
         raise NotAuthenticated("sign in first", code="not_authenticated")
 
     async def _open_session(self, conn: AsyncConnection, account_id: int, now: int) -> str:

@@ -6,10 +6,14 @@ from dataclasses import dataclass
 
 from backend.db.engine import Database
 from backend.services.accounts import Accounts
+from backend.services.charts import Charts
 from backend.services.devices import DeviceRegistry
+from backend.services.insight import Insight
+from backend.services.insight_loop import InsightLoop
 from backend.services.server_clock import ServerClock
 from backend.services.sync_pull import SyncPull
 from backend.services.sync_push import SyncPush
+from backend.services.time_zones import TimeZones
 
 
 @dataclass(frozen=True)
@@ -20,3 +24,7 @@ class Services:
     devices: DeviceRegistry
     push: SyncPush
     pull: SyncPull
+    insight: Insight
+    insight_loop: InsightLoop
+    time_zones: TimeZones
+    charts: Charts

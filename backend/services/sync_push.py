@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.db.engine import Database
 from backend.domain.errors import InvalidInput, TooLarge
-from backend.services import sync_store
+from backend.services import daily, sync_store
 from backend.services.devices import DeviceRegistry
 from backend.services.server_clock import ServerClock
 from backend.services.set_projection import project_sets
@@ -29,14 +30,25 @@ class _Batch:
         self.results[checked.index] = OpResult(checked.op.op_id, status, reason)
 
 
+# Record types whose changes can raise or clear an imbalance alert.
+JUDGED = frozenset({"set", "limb_status", "exercise"})
+
+
 class SyncPush:
     def __init__(
-        self, db: Database, clock: ServerClock, devices: DeviceRegistry, max_ops: int
+        self,
+        db: Database,
+        clock: ServerClock,
+        devices: DeviceRegistry,
+        max_ops: int,
+        after_commit: Callable[[int], None] = lambda _account_id: None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.devices = devices
         self.max_ops = max_ops
+        # Told, once the batch is committed, that an account's judged history changed.
+        self.after_commit = after_commit
 
     async def push(self, account_id: int, request: PushRequest) -> PushResponse:
         if request.schema != SCHEMA_VERSION:
@@ -51,10 +63,12 @@ class SyncPush:
         batch = self._check(request)
         if batch.candidates:
             newest = max(checked.hlc for checked in batch.candidates)
-            await self.db.write_shared(
+            judged = await self.db.write_shared(
                 lambda conn: self._apply(conn, account_id, request.device_id, batch)
             )
             self.clock.observe(newest)
+            if judged:
+                self.after_commit(account_id)
         for copy, first in batch.copies:
             settled = batch.results[first.index]
             assert settled is not None
@@ -89,13 +103,14 @@ class SyncPush:
 
     async def _apply(
         self, conn: AsyncConnection, account_id: int, device_id: str, batch: _Batch
-    ) -> None:
+    ) -> bool:
+        """Apply the batch; True when it changed a record type alerts are judged on."""
         # The counter row lock serialises this account's pushes: commit order = seq order.
         seq = await sync_store.bump_seq(conn, account_id)
         await self._drop_known_ops(conn, account_id, batch)
         await self._drop_foreign_records(conn, account_id, batch)
         if not batch.candidates:
-            return
+            return False
 
         records = {checked.op.record_id for checked in batch.candidates}
         state = await sync_store.load_fields(conn, account_id, records)
@@ -119,8 +134,15 @@ class SyncPush:
         touched_sets = {
             checked.op.record_id for checked in changed.values() if checked.op.record_type == "set"
         }
+        judged = any(checked.op.record_type in JUDGED for checked in changed.values())
+        if not touched_sets:
+            return judged
         upserts, deletes = project_sets({rid: state[rid] for rid in touched_sets})
+        zone = await daily.account_zone(conn, account_id)
+        days = await daily.days_of_sets(conn, account_id, touched_sets, zone)
         await sync_store.write_sets(conn, account_id, seq, upserts, deletes)
+        await daily.refresh(conn, account_id, zone, days | daily.days_of_rows(upserts, zone))
+        return judged
 
     async def _drop_known_ops(self, conn: AsyncConnection, account_id: int, batch: _Batch) -> None:
         """A retry is acknowledged again as a duplicate; its id reused for other content is not."""

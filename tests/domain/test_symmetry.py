@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from backend.domain.strength import Limb, SetEntry, daily_best
+from backend.domain.strength import Limb, SetEntry, daily_best, local_day
 from backend.domain.symmetry import (
     ASYMMETRY,
     LSI_INJURED,
@@ -75,8 +75,8 @@ def test_alert_hysteresis(lows: str, active: bool) -> None:
 
 FRIDAY_WEEK_4 = at(25)
 FRIDAY_WEEK_6 = at(39)
-RIGHT_KNEE = Injury(side="right", since_ms=at(0))
-LEFT_WRIST = Injury(side="left", since_ms=at(0))
+RIGHT_KNEE = Injury(side="right", since=local_day(at(0)))
+LEFT_WRIST = Injury(side="left", since=local_day(at(0)))
 
 
 @pytest.mark.parametrize(

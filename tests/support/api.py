@@ -93,6 +93,7 @@ SNAPSHOT_TABLES = (
     "field_state",
     "record",
     "logged_set",
+    "set_daily",
     "account",
     "device",
     "web_session",

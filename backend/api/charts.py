@@ -1,0 +1,32 @@
+"""Charts: per-side daily best e1RM, LSI and weekly volume of one exercise."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from litestar import get
+from litestar.di import Provide
+from litestar.params import Parameter
+
+from backend.api.session import AccountDep, ServicesDep, provide_account
+from backend.services.charts import ChartView
+
+
+@get(
+    "/api/charts/{exercise:str}",
+    dependencies={"account": Provide(provide_account)},
+    tags=["insight"],
+    summary="One exercise's left/right e1RM, LSI and weekly volume (account's time zone)",
+)
+async def exercise_chart(
+    exercise: str,
+    account: AccountDep,
+    services: ServicesDep,
+    start: Annotated[date | None, Parameter(query="from")] = None,
+    end: Annotated[date | None, Parameter(query="to")] = None,
+    formula: Literal["epley", "brzycki"] = "epley",
+) -> ChartView:
+    return await services.charts.chart(
+        account.account_id, exercise, start=start, end=end, formula=formula
+    )

@@ -1,0 +1,68 @@
+"""One exercise's chart for the signed-in account, read from the daily aggregate."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import msgspec
+
+from backend.db.engine import Database
+from backend.domain.charts import Chart, chart
+from backend.domain.errors import InvalidInput
+from backend.domain.limbs import involvement
+from backend.domain.records import is_exercise_ref
+from backend.domain.strength import DayFigures, Formula, bests_of, weeks_of
+from backend.services import daily, insight_store
+
+
+class ChartView(msgspec.Struct, frozen=True, kw_only=True):
+    time_zone: str  # the zone the days are counted in
+    start: date | None
+    end: date | None
+    chart: Chart
+
+
+class Charts:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def chart(
+        self,
+        account_id: int,
+        exercise: str,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        formula: Formula = "epley",
+    ) -> ChartView:
+        if not is_exercise_ref(exercise):
+            raise InvalidInput(
+                "exercise must be a catalogue id or a custom exercise's record id",
+                code="unknown_exercise",
+            )
+        if start is not None and end is not None and start > end:
+            raise InvalidInput("from must not be after to", code="invalid_range")
+        async with self.db.read() as conn:
+            zone = await daily.account_zone(conn, account_id)
+            kinds = await insight_store.exercise_kinds(conn, account_id, [exercise])
+            involved = involvement(
+                await insight_store.limb_statuses(conn, account_id), kinds.get(exercise, "other")
+            )
+            shown = await insight_store.figures(conn, account_id, exercise, start, end)
+            earlier: list[DayFigures] = []
+            if involved is not None and start is not None and involved.since > start:
+                # The baseline is the best before the injury, wherever the range starts.
+                earlier = await insight_store.figures_before(
+                    conn, account_id, exercise, involved.side, start
+                )
+        view = chart(
+            exercise,
+            bests_of([*earlier, *shown], formula),
+            weeks_of(shown),
+            formula=formula,
+            injured=involved.side if involved else None,
+            injured_since=involved.since if involved else None,
+            start=start,
+            end=end,
+        )
+        return ChartView(time_zone=zone.key, start=start, end=end, chart=view)

@@ -1,0 +1,109 @@
+"""Judge one account's imbalance alerts and write them as the server's own ``alert`` records.
+
+The server is one more replica: its ops carry its HLC node id, go through the op log and the
+field-state merge like a device's, and reach every device by pull. One transaction per account,
+holding the account's sequence row, so concurrent evaluations never create an alert twice.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from backend.db.engine import Database
+from backend.domain.alerts import reconcile
+from backend.domain.limbs import involvement
+from backend.domain.records import check_field
+from backend.domain.strength import local_day
+from backend.domain.symmetry import Alert, Injury, evaluate_days
+from backend.services import daily, insight_store, sync_store
+from backend.services.ports import Entropy
+from backend.services.server_clock import ServerClock
+from backend.services.sync_checks import CheckedOp
+from sync.canon import Scalar, canon
+from sync.ids import uuid7
+from sync.wire import Op
+
+
+class Insight:
+    def __init__(
+        self, db: Database, clock: ServerClock, entropy: Entropy, window_days: int
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.entropy = entropy
+        self.window_days = window_days
+
+    async def evaluate(self, account_id: int) -> int:
+        """Bring the account's alert records up to date; returns the number of ops written.
+
+        Idempotent: judging an unchanged history on the same day writes nothing.
+        """
+        async with self.db.write() as conn:
+            seq = await insight_store.lock_counter(conn, account_id)
+            now = self.clock.now_ms()
+            changes = reconcile(
+                await self.standing(conn, account_id, now),
+                await insight_store.alert_records(conn, account_id),
+                now,
+            )
+            writes: list[tuple[str, str, Scalar]] = list(changes.edits)
+            for fields in changes.new:
+                record_id = uuid7(now, self.entropy.token_bytes(10))
+                writes += [(record_id, field, value) for field, value in fields.items()]
+            if writes:
+                seq = await sync_store.bump_seq(conn, account_id)
+                await self._write(conn, account_id, seq, now, writes)
+            await insight_store.mark_evaluated(conn, account_id, seq, now)
+            return len(writes)
+
+    async def standing(self, conn: AsyncConnection, account_id: int, now_ms: int) -> list[Alert]:
+        """The alerts the account's history supports today, over every recently trained exercise."""
+        zone = await daily.account_zone(conn, account_id)
+        today = local_day(now_ms, zone)
+        first = today - timedelta(days=self.window_days - 1)
+        open_alerts = {
+            r.exercise
+            for r in await insight_store.alert_records(conn, account_id)
+            if r.cleared_at is None
+        }
+        recent = await insight_store.exercises_since(conn, account_id, first)
+        exercises = sorted(set(recent) | open_alerts)
+        kinds = await insight_store.exercise_kinds(conn, account_id, exercises)
+        statuses = await insight_store.limb_statuses(conn, account_id)
+        standing: list[Alert] = []
+        for exercise in exercises:
+            involved = involvement(statuses, kinds.get(exercise, "other"))
+            figures = await insight_store.figures(conn, account_id, exercise, first, today)
+            injury = None
+            if involved is not None:
+                injury = Injury(side=involved.side, since=involved.since)
+                figures += await insight_store.figures_before(
+                    conn, account_id, exercise, involved.side, min(first, involved.since)
+                )
+            standing += evaluate_days(
+                figures, exercise, today=today, injury=injury, window_days=self.window_days
+            )
+        return standing
+
+    async def _write(
+        self,
+        conn: AsyncConnection,
+        account_id: int,
+        seq: int,
+        now_ms: int,
+        writes: list[tuple[str, str, Scalar]],
+    ) -> None:
+        ops = []
+        for index, (record_id, field, value) in enumerate(writes):
+            check_field("alert", field, value)  # the server holds itself to the same whitelist
+            hlc = self.clock.stamp()
+            op = Op(uuid7(now_ms, self.entropy.token_bytes(10)), "alert", record_id, field, value,
+                    hlc.encode())  # fmt: skip
+            ops.append(CheckedOp(index=index, op=op, value=value, canon=canon(value), hlc=hlc))
+        await sync_store.claim_records(
+            conn, account_id, {op.op.record_id: "alert" for op in ops}, by_server=True
+        )
+        await sync_store.insert_ops(conn, account_id, self.clock.node, seq, now_ms, ops)
+        await sync_store.upsert_fields(conn, account_id, seq, ops)

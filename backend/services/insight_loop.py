@@ -1,0 +1,90 @@
+"""Runs alert evaluation in the background: after committed pushes, coalesced per account, and
+on a periodic sweep (the window slides daily; a crash may have dropped a pending evaluation).
+
+Never in a request's path: a push only adds its account to the pending set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from backend.db.engine import Database
+from backend.services import insight_store
+from backend.services.insight import Insight
+from backend.services.ports import WallClock
+
+log = logging.getLogger("sidewise.insight")
+DAY_MS = 86_400_000
+
+
+class InsightLoop:
+    def __init__(
+        self,
+        insight: Insight,
+        db: Database,
+        wall: WallClock,
+        *,
+        settle_s: float = 0.25,
+        sweep_every_s: float = 3600.0,
+    ) -> None:
+        self.insight = insight
+        self.db = db
+        self.wall = wall
+        self.settle_s = settle_s  # a device syncing several pages triggers one evaluation
+        self.sweep_every_s = sweep_every_s
+        self._pending: set[int] = set()
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def notify(self, account_id: int) -> None:
+        self._pending.add(account_id)
+        self._idle.clear()
+        self._wake.set()
+
+    async def drain(self) -> None:
+        """Wait until every notified account has been evaluated."""
+        await self._idle.wait()
+
+    def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._work()), asyncio.create_task(self._sweep())]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+
+    async def sweep_once(self) -> None:
+        async with self.db.read() as conn:
+            due = await insight_store.due_accounts(conn, self.wall.now_ms() - DAY_MS)
+        for account_id in due:
+            self.notify(account_id)
+
+    async def _sweep(self) -> None:
+        while True:
+            try:
+                await self.sweep_once()
+            except Exception:
+                log.exception("alert sweep failed; retrying at the next sweep")
+            await asyncio.sleep(self.sweep_every_s)
+
+    async def _work(self) -> None:
+        while True:
+            await self._wake.wait()
+            await asyncio.sleep(self.settle_s)
+            self._wake.clear()
+            batch, self._pending = self._pending, set()
+            for account_id in sorted(batch):
+                try:
+                    await self.insight.evaluate(account_id)
+                except Exception:
+                    # The account stays due (seq > evaluated_seq) and the sweep retries it.
+                    log.exception("alert evaluation failed for account %s", account_id)
+            if not self._pending:
+                self._idle.set()

@@ -1,0 +1,34 @@
+"""The account's time zone: the calendar its sessions, charts and alerts count days in."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from backend.db.engine import Database
+from backend.domain.errors import InvalidInput
+from backend.domain.records import FieldError, time_zone
+from backend.services import daily, insight_store
+from backend.services.insight_loop import InsightLoop
+from backend.services.sql import execute, fetch
+
+
+class TimeZones:
+    def __init__(self, db: Database, insight: InsightLoop) -> None:
+        self.db = db
+        self.insight = insight
+
+    async def set(self, account_id: int, name: str) -> None:
+        try:
+            time_zone("time_zone", name)
+        except FieldError as exc:
+            raise InvalidInput(exc.detail, code=exc.reason) from None
+        async with self.db.write() as conn:
+            # Holding the sequence row orders this with pushes: none refreshes days in the old
+            # zone after the rebuild.
+            await insight_store.lock_counter(conn, account_id)
+            (row,) = await fetch(conn, "SELECT time_zone FROM account WHERE id = ?", (account_id,))
+            if row[0] == name:
+                return
+            await execute(conn, "UPDATE account SET time_zone = ? WHERE id = ?", (name, account_id))
+            await daily.rebuild(conn, account_id, ZoneInfo(name))
+        self.insight.notify(account_id)
