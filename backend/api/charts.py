@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from litestar import get
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 
 from backend.api.session import AccountDep, ServicesDep, provide_account
 from backend.services.charts import ChartView
@@ -20,12 +20,12 @@ from backend.services.charts import ChartView
     summary="One exercise's left/right e1RM, LSI and weekly volume (account's time zone)",
 )
 async def exercise_chart(
-    exercise: str,
+    exercise: FromPath[str],
     account: AccountDep,
     services: ServicesDep,
-    start: Annotated[date | None, Parameter(query="from")] = None,
-    end: Annotated[date | None, Parameter(query="to")] = None,
-    formula: Literal["epley", "brzycki"] = "epley",
+    start: Annotated[date | None, QueryParameter(name="from")] = None,
+    end: Annotated[date | None, QueryParameter(name="to")] = None,
+    formula: FromQuery[Literal["epley", "brzycki"]] = "epley",
 ) -> ChartView:
     return await services.charts.chart(
         account.account_id, exercise, start=start, end=end, formula=formula

@@ -50,10 +50,10 @@ class Charts:
             )
             shown = await insight_store.figures(conn, account_id, exercise, start, end)
             earlier: list[DayFigures] = []
-            if involved is not None and start is not None and involved.since > start:
+            if involved is not None and start is not None:
                 # The baseline is the best before the injury, wherever the range starts.
                 earlier = await insight_store.figures_before(
-                    conn, account_id, exercise, involved.side, start
+                    conn, account_id, exercise, involved.side, min(start, involved.since)
                 )
         view = chart(
             exercise,

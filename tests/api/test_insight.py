@@ -1,0 +1,180 @@
+"""Imbalance alerts end to end over HTTP: raised by the server after a push, pulled by another
+device, acknowledged by a client edit, cleared when the history recovers; never duplicated, never
+forged by a client."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+from litestar import Litestar
+
+from backend.domain.symmetry import ASYMMETRY, LSI_UNINJURED
+from backend.services.container import Services
+from backend.settings import Settings
+from tests.conftest import make_app, open_client
+from tests.domain.histories import at, sets_of, steady
+from tests.support.api import User, new_id, sign_up
+from tests.support.fakes import FakeClock
+from tests.support.sets import push_all, set_ops
+
+ROW = "single-arm-db-row"
+FRIDAY_WEEK_4 = at(25, 60)  # an hour after the fourth week's last session
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(FRIDAY_WEEK_4)
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[Litestar]:
+    application = make_app(settings, wall=clock)
+    yield application
+    await application.state.services.db.dispose()
+
+
+@pytest.fixture
+async def user(app: Litestar) -> AsyncIterator[User]:
+    async with open_client(app) as client:
+        yield await sign_up(client, "lifter@example.com")
+
+
+def services_of(app: Litestar) -> Services:
+    return app.state.services  # type: ignore[no-any-return]
+
+
+def alerts_in(changes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    records: dict[str, dict[str, Any]] = {}
+    for change in changes:
+        if change["record_type"] == "alert":
+            records.setdefault(change["record_id"], {})[change["field"]] = change["value"]
+    return records
+
+
+async def evaluated(app: Litestar, action: Callable[[], Awaitable[Any]]) -> None:
+    """Run ``action`` with the background evaluation loop running, and wait for it to settle."""
+    loop = services_of(app).insight_loop
+    loop.start()
+    try:
+        await action()
+        await loop.drain()
+    finally:
+        await loop.stop()
+
+
+async def second_device(user: User) -> User:
+    response = await user.post("/api/devices")
+    return User(user.client, user.email, response.json()["device_id"])
+
+
+async def test_alert_reaches_another_device_and_acknowledging_sticks(
+    app: Litestar, user: User, clock: FakeClock
+) -> None:
+    await evaluated(app, lambda: push_all(user, set_ops(user, steady(50, 38), clock.now, ROW)))
+    tablet = await second_device(user)
+    alerts = alerts_in(await tablet.pull_all())
+    by_kind = {a["kind"]: (rid, a) for rid, a in alerts.items()}
+    assert sorted(by_kind) == ["lsi", "volume"]
+    lsi_id, lsi = by_kind["lsi"]
+    assert lsi | {"message": ""} == {
+        "kind": "lsi",
+        "exercise": ROW,
+        "side": "right",
+        "value_x10": 760,
+        "window": "2026-01-03/2026-01-30",
+        "message": "",
+        "created_at": FRIDAY_WEEK_4,
+        "cleared_at": None,
+        "acknowledged": False,
+    }
+    assert lsi["message"].startswith(f"{LSI_UNINJURED}: 76.0 % on 2026-01-30")
+    assert by_kind["volume"][1]["message"].startswith(ASYMMETRY)
+
+    clock.now += 60_000  # a minute later the user taps Acknowledge on the tablet
+    ack = tablet.op("alert", lsi_id, "acknowledged", True, clock.now)
+    response = await tablet.push([ack])
+    assert response.json()["results"][0]["status"] == "applied"
+    # Re-judging the same history later that day rewrites nothing, so the acknowledgement holds.
+    clock.now += 3_600_000
+    assert await services_of(app).insight.evaluate(await account_id(user)) == 0
+    assert alerts_in(await user.pull_all())[lsi_id]["acknowledged"] is True
+
+    # Two balanced sessions later the LSI alert clears; the volume of the lopsided week stands.
+    clock.now = at(30, 60)
+    balanced = sets_of(ROW, 28, "left", 50_000, 8) + sets_of(ROW, 28, "right", 50_000, 8)
+    balanced += sets_of(ROW, 30, "left", 50_000, 8) + sets_of(ROW, 30, "right", 50_000, 8)
+    await evaluated(app, lambda: push_all(user, set_ops(user, balanced, clock.now, ROW)))
+    after = alerts_in(await tablet.pull_all())
+    assert after[lsi_id]["cleared_at"] == clock.now
+    assert after[by_kind["volume"][0]]["cleared_at"] is None
+    assert len(after) == 2
+
+
+async def account_id(user: User) -> int:
+    return int((await user.client.get("/api/me")).json()["id"])
+
+
+async def test_concurrent_evaluations_create_each_alert_once(
+    app: Litestar, user: User, clock: FakeClock
+) -> None:
+    await push_all(user, set_ops(user, steady(50, 38), clock.now, ROW))
+    insight = services_of(app).insight
+    me = await account_id(user)
+    written = await asyncio.gather(*(insight.evaluate(me) for _ in range(4)))
+    assert sorted(written) == [0, 0, 0, 18]  # 2 alerts × 9 fields, by whichever ran first
+    assert len(alerts_in(await user.pull_all())) == 2
+
+
+async def test_pushes_notify_and_notifications_coalesce(
+    app: Litestar, user: User, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services = services_of(app)
+    judged: list[int] = []
+    monkeypatch.setattr(services.push, "after_commit", judged.append)
+    await push_all(user, set_ops(user, steady(50, 38, weeks=1), clock.now, ROW))
+    note = user.op("set", new_id(clock.now), "note", "felt easy", clock.now)
+    await push_all(user, [note])
+    me = await account_id(user)
+    assert judged == [me, me]
+
+    calls: list[int] = []
+
+    async def counted(account: int) -> int:
+        calls.append(account)
+        return 0
+
+    monkeypatch.setattr(services.insight, "evaluate", counted)
+    loop = services.insight_loop
+    loop.start()
+    try:
+        for _ in range(5):
+            loop.notify(me)
+        await loop.drain()
+    finally:
+        await loop.stop()
+    assert calls == [me]
+
+
+async def test_clients_cannot_forge_or_rewrite_alerts(
+    app: Litestar, user: User, clock: FakeClock, new_user: Callable[[str], Awaitable[User]]
+) -> None:
+    await push_all(user, set_ops(user, steady(50, 38), clock.now, ROW))
+    await services_of(app).insight.evaluate(await account_id(user))
+    alert_id = next(iter(alerts_in(await user.pull_all())))
+
+    def reasons(response: Any) -> list[str]:
+        return [r["reason"] for r in response.json()["results"]]
+
+    forged = user.op("alert", new_id(clock.now), "acknowledged", True, clock.now)
+    assert reasons(await user.push([forged])) == ["unknown_record"]
+    rewrite = user.op("alert", alert_id, "message", "all fine", clock.now)
+    assert reasons(await user.push([rewrite])) == ["server_field"]
+    undelete = user.op("alert", alert_id, "_deleted", True, clock.now)
+    assert reasons(await user.push([undelete])) == ["server_field"]
+    other = await new_user("other@example.com")
+    foreign = other.op("alert", alert_id, "acknowledged", True, clock.now)
+    assert reasons(await other.push([foreign])) == ["foreign_record"]
+    assert all(a["acknowledged"] is False for a in alerts_in(await user.pull_all()).values())
