@@ -1,4 +1,4 @@
-"""The ``sidewise`` command: serve, migrate."""
+"""The ``sidewise`` command: serve, migrate, vapid."""
 
 from __future__ import annotations
 
@@ -16,6 +16,14 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--port", type=int, help="port (SIDEWISE_PORT)")
     serve.add_argument("--workers", type=int, help="processes (SIDEWISE_WORKERS)")
     commands.add_parser("migrate", help="create or upgrade the database schema")
+    vapid = commands.add_parser(
+        "vapid", help="create the VAPID key for push messages once; show its public key"
+    )
+    vapid.add_argument(
+        "--private",
+        action="store_true",
+        help="also print the private key as a SIDEWISE_VAPID_PRIVATE_KEY line (keep it secret)",
+    )
     args = parser.parse_args(argv)
 
     overrides = {
@@ -28,7 +36,11 @@ def main(argv: list[str] | None = None) -> None:
     except SettingsError as exc:
         sys.exit(f"sidewise: {exc}")
 
-    if args.command == "migrate":
+    if args.command == "vapid":
+        from backend.push.vapid import vapid_command
+
+        print(vapid_command(settings, show_private=args.private))
+    elif args.command == "migrate":
         from backend.db.migrate import upgrade
 
         upgrade(settings.effective_database_url)

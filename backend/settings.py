@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -52,6 +53,49 @@ class Settings:
     alert_window_days: int = field(
         default=28, metadata={"doc": "days of training an imbalance alert is judged on"}
     )
+    vapid_private_key: str = field(
+        default="",
+        metadata={
+            "doc": "VAPID private key, base64url of the raw 32-byte P-256 key; "
+            "empty means the key file"
+        },
+    )
+    vapid_key_file: str = field(
+        default="",
+        metadata={
+            "doc": "PEM file of the VAPID private key; empty means DATA_DIR/vapid_private.pem, "
+            "which `sidewise vapid` creates"
+        },
+    )
+    vapid_subject: str = field(
+        default="",
+        metadata={
+            "doc": "contact push services see in VAPID tokens, mailto: or https: "
+            "(required in production)"
+        },
+    )
+    push_host_suffixes: tuple[str, ...] = field(
+        default=(
+            ".push.services.mozilla.com",
+            "fcm.googleapis.com",
+            ".notify.windows.com",
+            ".push.apple.com",
+        ),
+        metadata={
+            "doc": "comma-separated push service hosts endpoints may name: "
+            ".example.com matches its subdomains, example.com only itself"
+        },
+    )
+    push_timeout_seconds: int = field(
+        default=10, metadata={"doc": "seconds to connect to a push service, and again to read"}
+    )
+    push_allow_loopback: bool = field(
+        default=False,
+        metadata={
+            "doc": "tests only: 1 accepts http push endpoints on 127.0.0.1, ::1 and localhost; "
+            "refused in production"
+        },
+    )
     log_level: str = field(default="info", metadata={"doc": "debug, info, warning or error"})
     pwa_dir: str = field(
         default="",
@@ -96,7 +140,12 @@ def setting_docs() -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     for f in fields(Settings):
         value = getattr(defaults, f.name)
-        text = ",".join(value) if isinstance(value, tuple) else str(value)
+        if isinstance(value, tuple):
+            text = ",".join(value)
+        elif isinstance(value, bool):
+            text = "1" if value else "0"
+        else:
+            text = str(value)
         out[PREFIX + f.name.upper()] = (text, f.metadata["doc"])
     return out
 
@@ -120,6 +169,8 @@ def _parse(name: str, kind: object, raw: str) -> object:
     try:
         if kind in ("int", int):
             return int(raw)
+        if kind in ("bool", bool):
+            return _flag(raw)
         if kind in ("Path", Path):
             return Path(raw)
         if kind in ("tuple[str, ...]",):
@@ -127,6 +178,14 @@ def _parse(name: str, kind: object, raw: str) -> object:
     except ValueError as exc:
         raise SettingsError(f"{PREFIX}{name.upper()}: {exc}") from None
     return raw
+
+
+def _flag(raw: str) -> bool:
+    if raw.lower() in ("1", "true", "yes"):
+        return True
+    if raw.lower() in ("0", "false", "no"):
+        return False
+    raise ValueError(f"expected 1 or 0, not {raw!r}")
 
 
 def _validate(settings: Settings) -> None:
@@ -160,3 +219,35 @@ def _validate(settings: Settings) -> None:
         )
     if settings.production and not settings.secret_key:
         raise SettingsError(f"{PREFIX}SECRET_KEY is required in production")
+    _validate_push(settings)
+
+
+# 32 bytes in unpadded base64url: the form web-push tools print private keys in.
+_RAW_KEY = re.compile(r"[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]")
+# A push contact: a mail address or an https URL (RFC 8292 §2.1), checked before any token.
+_SUBJECT = re.compile(r"mailto:[^@\s]+@[^@\s]+|https://[^/\s]+(/\S*)?")
+# A host name of at least two labels, so no entry can match a whole top-level domain.
+_HOST_SUFFIX = re.compile(r"\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
+
+
+def _validate_push(settings: Settings) -> None:
+    if settings.vapid_private_key and not _RAW_KEY.fullmatch(settings.vapid_private_key):
+        raise SettingsError(
+            f"{PREFIX}VAPID_PRIVATE_KEY must be 43 base64url characters (a raw 32-byte P-256 key)"
+        )
+    if settings.vapid_subject and not _SUBJECT.fullmatch(settings.vapid_subject):
+        raise SettingsError(f"{PREFIX}VAPID_SUBJECT must be a mailto: address or an https: URL")
+    if settings.production and not settings.vapid_subject:
+        raise SettingsError(f"{PREFIX}VAPID_SUBJECT is required in production")
+    for suffix in settings.push_host_suffixes:
+        if not _HOST_SUFFIX.fullmatch(suffix):
+            raise SettingsError(
+                f"{PREFIX}PUSH_HOST_SUFFIXES: {suffix!r} is not a lower-case host name "
+                "of two labels or more"
+            )
+    if not 1 <= settings.push_timeout_seconds <= 60:
+        raise SettingsError(f"{PREFIX}PUSH_TIMEOUT_SECONDS must be from 1 to 60")
+    if settings.production and settings.push_allow_loopback:
+        raise SettingsError(
+            f"{PREFIX}PUSH_ALLOW_LOOPBACK is for tests; production refuses loopback endpoints"
+        )

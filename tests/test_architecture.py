@@ -25,7 +25,16 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "msgspec",
         "argon2",
     ),
-    "backend.push": ("backend.push", "backend.settings", "pywebpush", "py_vapid", "http_ece"),
+    "backend.push": (
+        "backend.push",
+        "backend.settings",
+        "pywebpush",
+        "py_vapid",
+        "http_ece",
+        "cryptography",
+        "requests",
+        "urllib3",
+    ),
     # The wire structs are the API's bodies, so the API may name sync.wire directly.
     "backend.api": (
         "backend.api",
@@ -37,7 +46,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     ),
     "backend.settings": (),
     "backend": (),  # the package marker, and any module not given a row here
-    "backend.cli": ("backend.settings", "backend.db.migrate", "uvicorn"),
+    "backend.cli": ("backend.settings", "backend.db.migrate", "backend.push.vapid", "uvicorn"),
     "backend.app": ("backend", "sync", "litestar", "msgspec"),
 }
 

@@ -38,6 +38,22 @@ def test_env_example_is_a_valid_production_configuration() -> None:
     assert settings.workers == 4
 
 
+PRODUCTION = {
+    "SIDEWISE_ENV": "production",
+    "SIDEWISE_SECRET_KEY": "x" * 40,
+    "SIDEWISE_VAPID_SUBJECT": "mailto:ops@sidewise.example.com",
+}
+
+
+def test_a_complete_production_configuration_loads() -> None:
+    assert load_settings(PRODUCTION).production
+
+
+def test_the_loopback_flag_is_read_as_a_switch() -> None:
+    assert load_settings({"SIDEWISE_PUSH_ALLOW_LOOPBACK": "1"}).push_allow_loopback
+    assert not load_settings({"SIDEWISE_PUSH_ALLOW_LOOPBACK": "0"}).push_allow_loopback
+
+
 @pytest.mark.parametrize(
     ("environ", "message"),
     [
@@ -47,6 +63,15 @@ def test_env_example_is_a_valid_production_configuration() -> None:
         ({"SIDEWISE_DATABASE_URL": "mysql://x"}, "SIDEWISE_DATABASE_URL"),
         ({"SIDEWISE_ENV": "production"}, "SIDEWISE_SECRET_KEY"),
         ({"SIDEWISE_SYNC_MAX_OPS": "0"}, "SIDEWISE_SYNC_MAX_OPS"),
+        ({"SIDEWISE_VAPID_PRIVATE_KEY": "too-short"}, "SIDEWISE_VAPID_PRIVATE_KEY"),
+        ({"SIDEWISE_VAPID_SUBJECT": "ops@sidewise.example.com"}, "SIDEWISE_VAPID_SUBJECT"),
+        ({"SIDEWISE_VAPID_SUBJECT": "http://sidewise.example.com"}, "SIDEWISE_VAPID_SUBJECT"),
+        (PRODUCTION | {"SIDEWISE_VAPID_SUBJECT": ""}, "SIDEWISE_VAPID_SUBJECT"),
+        ({"SIDEWISE_PUSH_HOST_SUFFIXES": ".com"}, "SIDEWISE_PUSH_HOST_SUFFIXES"),
+        ({"SIDEWISE_PUSH_HOST_SUFFIXES": "Push.Example.com"}, "SIDEWISE_PUSH_HOST_SUFFIXES"),
+        ({"SIDEWISE_PUSH_TIMEOUT_SECONDS": "0"}, "SIDEWISE_PUSH_TIMEOUT_SECONDS"),
+        ({"SIDEWISE_PUSH_ALLOW_LOOPBACK": "maybe"}, "SIDEWISE_PUSH_ALLOW_LOOPBACK"),
+        (PRODUCTION | {"SIDEWISE_PUSH_ALLOW_LOOPBACK": "1"}, "SIDEWISE_PUSH_ALLOW_LOOPBACK"),
     ],
 )
 def test_bad_settings_fail_with_the_variable_named(environ: dict[str, str], message: str) -> None:
