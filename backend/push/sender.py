@@ -23,8 +23,9 @@ API (for the dispatcher and the alert service):
                                 topic=topic_for(reminder_id), attempt=previous_failures)
     sender.close()
 
-``send`` never raises for anything the push service or the network does; it returns an
-``Outcome`` whose ``result`` tells the caller what to do:
+``send`` never raises for anything the push service or the network does (only for a caller's
+mistake: an empty payload or a malformed topic); it returns an ``Outcome`` whose ``result``
+tells the caller what to do:
 
 - ``sent``: 2xx (push services answer 201);
 - ``gone``: 404 or 410, the subscription expired or was withdrawn: delete it;
@@ -152,6 +153,8 @@ class PushSender:
     ) -> Outcome:
         if topic is not None and not _TOPIC.fullmatch(topic):
             raise ValueError("a Topic is 1 to 32 base64url characters; use topic_for()")
+        if not payload:
+            raise ValueError("a push message needs a payload: the service worker shows it")
         if len(payload) > MAX_PAYLOAD_BYTES:
             return Outcome(
                 "refused",

@@ -83,7 +83,7 @@ async def test_rate_limit_retries_after_the_delay_the_service_asked_for(
     second = await sender.send(sub.subscription, b"hi", delivery=REMINDER)
     assert second.result == "retry"
     assert second.retry_after is not None
-    assert 595 <= second.retry_after <= 600
+    assert 590 <= second.retry_after <= 600
 
 
 @pytest.mark.parametrize(("status", "retry_after"), [(500, None), (503, "soon"), (502, "-5")])
@@ -128,7 +128,7 @@ async def test_a_slow_push_service_times_out_into_a_retry(
     outcome = await impatient.send(sub.subscription, b"hi", delivery=REMINDER)
     impatient.close()
     assert (outcome.result, outcome.reason, outcome.retry_after) == ("retry", "timeout", 30.0)
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 2.5
 
 
 async def test_a_closed_port_is_a_connection_retry(
@@ -192,8 +192,12 @@ async def test_guard_refusals_at_send_time_reach_no_network(
     assert receiver.messages() == []
 
 
-async def test_topics_must_fit_the_header(sender: PushSender, receiver: PushReceiver) -> None:
+async def test_a_bad_topic_or_an_empty_payload_is_a_programming_error(
+    sender: PushSender, receiver: PushReceiver
+) -> None:
     sub = receiver.subscribe()
     with pytest.raises(ValueError, match="Topic"):
         await sender.send(sub.subscription, b"hi", delivery=REMINDER, topic="x" * 33)
+    with pytest.raises(ValueError, match="payload"):
+        await sender.send(sub.subscription, b"", delivery=REMINDER)
     assert len(topic_for("0190f5c8-6b1e-7b3a-9c1d-2e3f4a5b6c7d")) == 32
