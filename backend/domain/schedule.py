@@ -102,11 +102,11 @@ class _Plan:
             return due
         start, end = self.quiet
         wall = due.astimezone(self.zone)
-        now = wall.time().replace(tzinfo=None)
+        reads = wall.time().replace(tzinfo=None)  # what the local clock shows when it is due
         if start < end:
-            inside, end_same_day = start <= now < end, True
+            inside, end_same_day = start <= reads < end, True
         else:
-            inside, end_same_day = now >= start or now < end, now < end
+            inside, end_same_day = reads >= start or reads < end, reads < end
         if not inside:
             return due
         return self.first_reaching(datetime.combine(wall.date(), end)) if end_same_day else None

@@ -90,11 +90,9 @@ class VapidKey:
 
 
 def key_file(settings: Settings) -> Path:
-    return (
-        Path(settings.vapid_key_file)
-        if settings.vapid_key_file
-        else settings.data_dir / ("vapid_private.pem")
-    )
+    if settings.vapid_key_file:
+        return Path(settings.vapid_key_file)
+    return settings.data_dir / "vapid_private.pem"
 
 
 def load_vapid(settings: Settings) -> VapidKey:
