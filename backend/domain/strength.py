@@ -94,10 +94,12 @@ def _per_side(sets: Iterable[SetEntry], exercise: str) -> Iterable[SetEntry]:
     return (s for s in sets if s.exercise == exercise and s.side != "both")
 
 
-class DayFigures(msgspec.Struct, frozen=True, kw_only=True):
+class DayFigures(msgspec.Struct, frozen=True, array_like=True):
     """One side's training of one exercise on one local day: what charts and alerts read.
 
-    The best set is kept under each formula because the two can rank sets differently.
+    The best set is kept under each formula because the two can rank sets differently; a day
+    whose sets estimate no max (0 reps) has None there. Flat and array-like, so the server's
+    daily aggregate rows convert to it in one C call.
     """
 
     exercise: str
@@ -105,11 +107,28 @@ class DayFigures(msgspec.Struct, frozen=True, kw_only=True):
     side: Limb
     sets: int
     volume: int  # Σ weight_g × reps
-    epley: DailyBest | None  # None when no set of the day estimates a max (0 reps)
-    brzycki: DailyBest | None
+    epley_e1rm_g: int | None
+    epley_weight_g: int | None
+    epley_reps: int | None
+    brzycki_e1rm_g: int | None
+    brzycki_weight_g: int | None
+    brzycki_reps: int | None
 
     def best(self, formula: Formula) -> DailyBest | None:
-        return self.epley if formula == "epley" else self.brzycki
+        if formula == "epley":
+            e1rm_g, weight_g, reps = self.epley_e1rm_g, self.epley_weight_g, self.epley_reps
+        else:
+            e1rm_g, weight_g, reps = self.brzycki_e1rm_g, self.brzycki_weight_g, self.brzycki_reps
+        if e1rm_g is None or weight_g is None or reps is None:
+            return None
+        return DailyBest(
+            day=self.day,
+            side=self.side,
+            e1rm_g=e1rm_g,
+            weight_g=weight_g,
+            reps=reps,
+            low_confidence=reps > LOW_CONFIDENCE_ABOVE_REPS,
+        )
 
 
 def daily_figures(sets: Iterable[SetEntry], zone: tzinfo = UTC) -> tuple[DayFigures, ...]:
@@ -126,14 +145,20 @@ def daily_figures(sets: Iterable[SetEntry], zone: tzinfo = UTC) -> tuple[DayFigu
 def day_figures(exercise: str, day: date, side: Limb, sets: Iterable[SetEntry]) -> DayFigures:
     """The figures of one side's sets of one exercise on one day (already grouped)."""
     sets = tuple(sets)
+    epley = _best(sets, day, side, "epley")
+    brzycki = _best(sets, day, side, "brzycki")
     return DayFigures(
-        exercise=exercise,
-        day=day,
-        side=side,
-        sets=len(sets),
-        volume=sum(s.weight_g * s.reps for s in sets),
-        epley=_best(sets, day, side, "epley"),
-        brzycki=_best(sets, day, side, "brzycki"),
+        exercise,
+        day,
+        side,
+        len(sets),
+        sum(s.weight_g * s.reps for s in sets),
+        *((None, None, None) if epley is None else (epley.e1rm_g, epley.weight_g, epley.reps)),
+        *(
+            (None, None, None)
+            if brzycki is None
+            else (brzycki.e1rm_g, brzycki.weight_g, brzycki.reps)
+        ),
     )
 
 
@@ -169,14 +194,22 @@ def bests_of(figures: Iterable[DayFigures], formula: Formula = "epley") -> tuple
 
 def weeks_of(figures: Iterable[DayFigures]) -> tuple[WeeklyVolume, ...]:
     """Σ weight × reps per side and ISO week (Monday start), oldest week first."""
-    totals: dict[date, list[int]] = {}
-    days: dict[date, set[date]] = {}
+    # Keyed by ordinals (day 1 = Monday 1 January of year 1): charts of years of history
+    # group thousands of days, and integer keys are much cheaper than date arithmetic.
+    totals: dict[int, list[int]] = {}
+    days: dict[int, set[int]] = {}
     for f in figures:
-        week = week_start(f.day)
+        day = f.day.toordinal()
+        week = day - (day - 1) % 7
         totals.setdefault(week, [0, 0])[0 if f.side == "left" else 1] += f.volume
-        days.setdefault(week, set()).add(f.day)
+        days.setdefault(week, set()).add(day)
     return tuple(
-        WeeklyVolume(week_start=w, left=totals[w][0], right=totals[w][1], sessions=len(days[w]))
+        WeeklyVolume(
+            week_start=date.fromordinal(w),
+            left=totals[w][0],
+            right=totals[w][1],
+            sessions=len(days[w]),
+        )
         for w in sorted(totals)
     )
 

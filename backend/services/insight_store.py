@@ -119,9 +119,7 @@ async def figures(
     if last is not None:
         sql += " AND day <= ?"
         params.append(last.isoformat())
-    return [
-        figures_of(row) for row in await fetch(conn, sql + " ORDER BY day, side", tuple(params))
-    ]
+    return figures_of(await fetch(conn, sql + " ORDER BY day, side", tuple(params)))
 
 
 async def figures_before(
@@ -132,8 +130,7 @@ async def figures_before(
         f"SELECT {_DAILY} FROM set_daily WHERE account_id = ? AND exercise = ? "  # noqa: S608
         "AND day < ? AND side = ? ORDER BY day"
     )
-    rows = await fetch(conn, sql, (account_id, exercise, before.isoformat(), side))
-    return [figures_of(row) for row in rows]
+    return figures_of(await fetch(conn, sql, (account_id, exercise, before.isoformat(), side)))
 
 
 async def alert_records(conn: AsyncConnection, account_id: int) -> list[AlertRecord]:

@@ -35,9 +35,7 @@ async def stored(services: Services, account_id: int) -> list[DayFigures]:
     sql = f"SELECT {', '.join(READ_COLUMNS)} FROM set_daily WHERE account_id = :a"
     async with services.db.read() as conn:
         rows = (await conn.execute(text(sql), {"a": account_id})).all()
-    return sorted(
-        (figures_of(tuple(row)) for row in rows), key=lambda f: (f.exercise, f.day, f.side)
-    )
+    return sorted(figures_of(list(rows)), key=lambda f: (f.exercise, f.day, f.side))
 
 
 async def expected(services: Services, account_id: int, zone: ZoneInfo) -> list[DayFigures]:
