@@ -43,8 +43,10 @@ lint: $(VENV)/.synced
 typecheck: $(VENV)/.synced
 	$(VENV)/bin/mypy
 
+# The shared cases both languages replay: sync/vectors.json and tests/fixtures/charts.json.
 vectors: $(VENV)/.synced
 	$(PY) -m sync.vectors
+	$(PY) -m tests.domain.chart_cases
 
 bench: $(VENV)/.synced
 	$(PY) -m bench.ingest

@@ -24,6 +24,7 @@ let state = {
   account: null, // {id, email}
   authExpired: false,
   units: "kg",
+  formula: "epley", // how the charts estimate a 1RM: epley | brzycki
   catalogue: [],
   pending: 0,
   rejected: [],
@@ -75,6 +76,7 @@ async function showQueue(recordsChanged) {
     rejected,
     meta,
     units: meta.units ?? "kg",
+    formula: meta.formula ?? "epley",
     revision: state.revision + (recordsChanged ? 1 : 0),
   });
 }
@@ -239,6 +241,15 @@ export async function setUnits(units) {
   await setMeta(session.db, "units", units);
   update({ units, meta: await readMeta(session.db) });
 }
+
+/** Estimate 1RMs with Epley or Brzycki on this device's charts. */
+export async function setFormula(formula) {
+  await setMeta(session.db, "formula", formula);
+  update({ formula, meta: await readMeta(session.db) });
+}
+
+/** The one field of a server-written alert a client may change; syncs like any edit. */
+export const acknowledgeAlert = (id) => edit("alert", id, { acknowledged: true });
 
 export async function forgetRejected(opId) {
   await dismissRejected(session.db, opId);

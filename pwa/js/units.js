@@ -52,7 +52,13 @@ export function weightInput(grams, unit) {
   return String(Math.round((grams / GRAMS_PER[unit]) * places) / places);
 }
 
-const formatWeight = (grams, unit) => `${weightInput(grams, unit)} ${unit}`;
+/** "62.5 kg", "137.8 lb". */
+export const formatWeight = (grams, unit) => `${weightInput(grams, unit)} ${unit}`;
+/** Grams as a number in the display unit, unrounded (chart coordinates). */
+export const inUnit = (grams, unit) => grams / GRAMS_PER[unit];
+/** Volume load (Σ grams × reps) in whole display units: "1,440 kg". */
+export const formatVolume = (gramReps, unit) =>
+  `${Math.round(gramReps / GRAMS_PER[unit]).toLocaleString()} ${unit}`;
 export const rpeInput = (x10) => (x10 == null ? "" : String(x10 / 10));
 export const eccentricInput = (ms) => (ms == null ? "" : String(ms / 1000));
 

@@ -19,7 +19,12 @@ PACKAGES: dict[str, tuple[str, dict[str, str]]] = {
     "preact": ("11.2.0", {"dist/preact.mjs": "preact.js", "hooks/dist/hooks.mjs": "hooks.js"}),
     "htm": ("3.1.1", {"dist/htm.mjs": "htm.js"}),
     "idb": ("8.0.4", {"build/index.js": "idb.js"}),
+    "uplot": ("1.6.32", {"dist/uPlot.iife.min.js": "uPlot.js", "dist/uPlot.min.css": "uPlot.css"}),
 }
+# Minified builds that exist only as a script defining one global: appending `export default`
+# makes them ES modules. uPlot's ESM build is unminified (42 KB gzipped against 22 KB), which
+# the app shell's 150 KB first-visit budget cannot afford.
+DEFAULT_EXPORTS = {"dist/uPlot.iife.min.js": "uPlot"}
 
 
 def _strip_source_map(text: str) -> str:
@@ -44,11 +49,18 @@ def fetch(name: str, version: str, files: dict[str, str], work: Path) -> None:
             if extracted is None:
                 raise SystemExit(f"{name}@{version} has no {member}")
             text = extracted.read().decode()
-            (target / out).write_text(_strip_source_map(text) if out.endswith(".js") else text)
+            if out.endswith(".js"):
+                text = _strip_source_map(text)
+            if member in DEFAULT_EXPORTS:
+                text += f"export default {DEFAULT_EXPORTS[member]};\n"
+            (target / out).write_text(text)
     (target / "VERSION").write_text(
         f"{name} {version}\nsource: https://registry.npmjs.org/{name}/-/{info['filename']}\n"
         f"integrity: {info['integrity']}\nfiles: "
-        + ", ".join(f"{src} -> {dst}" for src, dst in files.items())
+        + ", ".join(
+            f"{src} -> {dst}" + (" (+ export default)" if src in DEFAULT_EXPORTS else "")
+            for src, dst in files.items()
+        )
         + "\n"
     )
     print(f"vendored {name} {version}")

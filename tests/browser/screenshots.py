@@ -1,8 +1,9 @@
-"""Screenshots of the Log, History and Sync screens at 390 × 844 (`make screenshots`).
+"""Screenshots of the Log, History, Charts and Sync screens at 390 × 844 (`make screenshots`).
 
-The account tells a rehab story: the right knee is recovering, so the right leg lifts less than
-the left. Two earlier sessions reach the server from another phone; today's sets are logged in
-the browser, the way a person logs them between sets ("Same for right" included).
+The account tells a rehab story: the right knee was hurt seven weeks ago and is recovering, so
+the right leg lifts less than the left. Nine weeks of earlier sessions and the knee's status
+reach the server from another phone; today's sets are logged in the browser, the way a person
+logs them between sets ("Same for right" included).
 
     python -m tests.browser.screenshots [--out docs/screenshots]
 """
@@ -14,12 +15,14 @@ import asyncio
 import random
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from bench.devices import Stamper, push, push_body, register_device, sign_up
 from sync.canon import Scalar
+from sync.wire import Op
 from tests.browser.support import (
     ROOT,
     history,
@@ -37,7 +40,7 @@ from tests.browser.support import (
 EMAIL = "alex@example.com"
 DAY_MS = 86_400_000
 # (side, reps, kg, RPE, eccentric seconds, note)
-Set = tuple[str, int, float, int, int | None, str | None]
+Set = tuple[str, int, float, int | None, int | None, str | None]
 # Earlier sessions: (days ago, exercise, sets).
 EARLIER: list[tuple[int, str, list[Set]]] = [
     (
@@ -63,6 +66,28 @@ EARLIER: list[tuple[int, str, list[Set]]] = [
         ],
     ),
 ]
+# The knee: hurt INJURED_DAYS_AGO; single-leg press twice a week before and after.
+INJURED_DAYS_AGO = 52
+
+
+def press_history() -> list[tuple[int, str, list[Set]]]:
+    """Two weeks of both legs at 55 kg; after the injury two weeks of left only (training the
+    free limb), then the right leg back from 30 kg, climbing."""
+    sessions = []
+    for days_ago in range(63, 3, -1):
+        if days_ago % 7 not in (2, 5):
+            continue
+        back = (INJURED_DAYS_AGO - 14 - days_ago) // 7  # weeks since the right leg returned
+        left = 55.0 if days_ago > INJURED_DAYS_AGO else 57.5 + 2.5 * (max(back, 0) // 2)
+        right = 55.0 if days_ago > INJURED_DAYS_AGO else None if back < 0 else 30.0 + 3.75 * back
+        # Weights and reps only: the whole seed stays within one pull page (500 fields).
+        sets: list[Set] = [("left", 10, left, None, None, None)] * 2
+        if right is not None:
+            sets += [("right", 8, round(right / 2.5) * 2.5, None, None, None)] * 2
+        sessions.append((days_ago, "single-leg-press", sets))
+    return sessions
+
+
 # Today: (left reps, kg) then "Same for right" adjusted to (reps, kg).
 TODAY = [((10, 62.5), (8, 50.0)), ((10, 62.5), (9, 50.0)), ((9, 65.0), (8, 50.0))]
 
@@ -73,8 +98,8 @@ async def seed_earlier_sessions(base_url: str) -> None:
     try:
         now_ms = int(time.time() * 1000)
         stamper = Stamper(await register_device(client), random.Random(7))
-        ops = []
-        for days_ago, exercise, sets in EARLIER:
+        ops = knee_status(stamper, now_ms)
+        for days_ago, exercise, sets in press_history() + EARLIER:
             start_ms = now_ms - days_ago * DAY_MS
             for i, (side, reps, kg, rpe, eccentric_s, note) in enumerate(sets):
                 fields: dict[str, Scalar] = {
@@ -82,7 +107,7 @@ async def seed_earlier_sessions(base_url: str) -> None:
                     "side": side,
                     "reps": reps,
                     "weight_g": round(kg * 1000),
-                    "rpe_x10": rpe * 10,
+                    "rpe_x10": None if rpe is None else rpe * 10,
                     "eccentric_ms": None if eccentric_s is None else eccentric_s * 1000,
                     "note": note,
                     "performed_at": start_ms + i * 150_000,
@@ -99,12 +124,50 @@ async def seed_earlier_sessions(base_url: str) -> None:
         await client.aclose()
 
 
+def knee_status(stamper: Stamper, now_ms: int) -> list[Op]:
+    """The right leg recovering since the injury: its LSI is involved ÷ uninvolved, and its
+    pre-injury best is the chart's baseline."""
+    since = datetime.fromtimestamp(now_ms / 1000 - INJURED_DAYS_AGO * 86_400, UTC).date()
+    fields: dict[str, Scalar] = {
+        "limb": "right_leg",
+        "status": "recovering",
+        "since": since.isoformat(),
+        "sessions_per_week": 3,
+    }
+    record_id = stamper.new_id(now_ms)
+    return [stamper.op(record_id, f, v, now_ms, "limb_status") for f, v in fields.items()]
+
+
 def log_today(page: Page) -> None:
     page.get_by_test_id("exercise").select_option("single-leg-press")
     for (left_reps, left_kg), (right_reps, right_kg) in TODAY:
         log_set(page, "left", left_reps, left_kg)
         same_for_other_side(page, "right", right_reps, right_kg)
     wait_synced(page)
+
+
+SCROLL_TO_E1RM = """() => {
+  const figure = document.querySelector('[data-testid=chart-e1rm]').closest('figure');
+  const tabs = document.querySelector('.tabs').offsetHeight;
+  scrollBy(0, figure.getBoundingClientRect().bottom + 12 - (innerHeight - tabs));
+}"""
+
+
+def acknowledge_alerts(page: Page) -> None:
+    """The story's imbalance alerts, if the server raised them, seen and acknowledged: the
+    screenshots show each screen rather than the banners above it."""
+    banner = page.locator("[data-testid=alert-banner] [data-testid=alert-ack]")
+    while (count := banner.count()) > 0:
+        banner.first.click()
+        expect(banner).to_have_count(count - 1)
+
+
+def show_charts(page: Page) -> None:
+    """Single-leg press drawn, scrolled to the estimated 1RM chart and its legend just above
+    the tab bar, the summary above it."""
+    for chart in ("e1rm", "lsi", "volume"):
+        page.wait_for_selector(f"[data-testid=chart-{chart}][data-drawn]", state="attached")
+    page.evaluate(SCROLL_TO_E1RM)
 
 
 def take(out: Path, base_url: str) -> list[Path]:
@@ -115,13 +178,16 @@ def take(out: Path, base_url: str) -> list[Path]:
         page = open_app(context, base_url)
         sign_in(page, EMAIL, mode="login")
         wait_synced(page)
-        assert len(history(page)) == sum(len(sets) for _, _, sets in EARLIER)
+        assert any("Knee a bit stiff" in s.text for s in history(page)), "earlier sets missing"
         tab(page, "log")
         log_today(page)
         # Log right after a save: the confirmation, "Same for left" and today's pairs show.
-        for name in ("log", "history", "sync"):
+        for name in ("log", "history", "charts", "sync"):
             if name != "log":
                 tab(page, name)
+            acknowledge_alerts(page)
+            if name == "charts":
+                show_charts(page)
             page.evaluate("document.activeElement?.blur()")
             path = out / f"{name}.png"
             page.screenshot(path=path, animations="disabled")

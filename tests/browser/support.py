@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Viewp
 
 from bench.devices import PASSWORD
 from bench.server import ServerProcess
+from sync.canon import Scalar, canon
+from sync.hlc import Hlc
 from tests.support.databases import SqliteTemplate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,15 +49,17 @@ TIMEOUT_MS = 10_000
 # Every change uploaded and nothing running: the header chip says so.
 SYNCED = "[data-testid=sync-chip][data-pending='0'][data-state=idle]"
 SW_READY = "html[data-sw=ready]"
+SERVER_NODE = "00000000000000ff"  # stamps what tests write as the server
 
 
 def launch(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
 
 
-def new_phone(browser: Browser) -> BrowserContext:
-    """A fresh phone-sized browser profile: its own cookies, IndexedDB and service worker."""
-    context = browser.new_context(viewport=PHONE)
+def new_phone(browser: Browser, zone: str | None = None) -> BrowserContext:
+    """A fresh phone-sized browser profile: its own cookies, IndexedDB and service worker;
+    `zone` sets its time zone (an IANA name) instead of the machine's."""
+    context = browser.new_context(viewport=PHONE, timezone_id=zone)
     context.set_default_timeout(TIMEOUT_MS)
     return context
 
@@ -113,6 +118,36 @@ class AppServer(ServerProcess):
             " GROUP BY o.record_id, o.field ORDER BY 1, 2",
             (email,),
         )
+
+    def write_alert(self, email: str, alert_id: str, fields: dict[str, Scalar]) -> None:
+        """Store an alert as server-written field state under the account's next sequence
+        number, so that the account's devices receive it with their next pull."""
+        hlc = Hlc(int(time.time() * 1000), 0, SERVER_NODE).encode()
+        with self.database() as conn:
+            (account_id,) = conn.execute(
+                "SELECT id FROM account WHERE email = ?", (email,)
+            ).fetchone()
+            (seq,) = conn.execute(
+                "UPDATE sync_counter SET seq = seq + 1 WHERE account_id = ? RETURNING seq",
+                (account_id,),
+            ).fetchone()
+            conn.execute(
+                "INSERT INTO record (record_id, account_id, record_type) VALUES (?, ?, 'alert')",
+                (alert_id, account_id),
+            )
+            conn.executemany(
+                "INSERT INTO field_state (record_id, field, account_id, record_type, value, hlc,"
+                " seq) VALUES (?, ?, ?, 'alert', ?, ?, ?)",
+                [(alert_id, f, account_id, canon(v), hlc, seq) for f, v in fields.items()],
+            )
+            conn.commit()
+
+    def field_value(self, record_id: str, field: str) -> str | None:
+        """The canonical value the server holds for one field, or None."""
+        rows = self.query(
+            "SELECT value FROM field_state WHERE record_id = ? AND field = ?", (record_id, field)
+        )
+        return rows[0][0] if rows else None
 
     def end_sessions(self, email: str) -> None:
         """The server forgets every sign-in of the account: its next request gets 401."""

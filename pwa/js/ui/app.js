@@ -1,8 +1,10 @@
-// The frame around every screen: sync chip, banners (new version, session ended), the toast
-// with Undo, and the tab bar.
+// The frame around every screen: sync chip, banners (new version, session ended, imbalance
+// alerts), the toast with Undo, and the tab bar.
 import { useEffect, useState } from "preact/hooks";
 import { html, useRoute, useStore } from "./html.js";
+import { AlertBanner } from "./alerts.js";
 import { AuthScreen, Splash } from "./auth.js";
+import { ChartsScreen } from "./charts.js";
 import { HistoryScreen } from "./history.js";
 import { LogScreen } from "./log.js";
 import { SettingsScreen } from "./settings.js";
@@ -13,12 +15,14 @@ import { applyUpdate } from "../updates.js";
 const TABS = [
   ["log", "Log"],
   ["history", "History"],
+  ["charts", "Charts"],
   ["sync", "Sync"],
   ["settings", "Settings"],
 ];
 const SCREENS = {
   log: LogScreen,
   history: HistoryScreen,
+  charts: ChartsScreen,
   sync: StatusScreen,
   settings: SettingsScreen,
 };
@@ -42,7 +46,7 @@ function Toast({ toast }) {
 
 export function App() {
   const state = useStore();
-  const route = useRoute();
+  const [route, arg] = useRoute();
   const [reauthOpen, setReauthOpen] = useState(false);
   // Tests and the boot screen read this: loading | auth | app.
   useEffect(() => {
@@ -84,7 +88,8 @@ export function App() {
         onClick=${() => setReauthOpen(true)}>Sign in again</button>
     </div>`
     }
-    <main id="main" data-testid=${`screen-${route}`}><${Screen} state=${state} /></main>
+    <${AlertBanner} state=${state} />
+    <main id="main" data-testid=${`screen-${route}`}><${Screen} state=${state} arg=${arg} /></main>
     ${state.toast && html`<${Toast} toast=${state.toast} />`}
     <nav class="tabs" aria-label="Screens">
       ${TABS.map(

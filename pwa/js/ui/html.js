@@ -13,20 +13,27 @@ export function useStore() {
   return getState();
 }
 
-const ROUTES = ["log", "history", "sync", "settings"];
+const ROUTES = ["log", "history", "charts", "sync", "settings"];
 
-function currentRoute() {
-  const name = location.hash.replace(/^#\/?/, "");
-  return ROUTES.includes(name) ? name : "log";
+/** [screen, argument] from the URL hash: "#/charts/single-leg-press" → ["charts", id]. */
+function parseRoute(hash) {
+  const [name, arg] = hash.replace(/^#\/?/, "").split("/");
+  if (!ROUTES.includes(name)) return ["log", null];
+  try {
+    return [name, arg ? decodeURIComponent(arg) : null];
+  } catch {
+    return [name, null]; // a malformed escape: the screen's default
+  }
 }
 
-/** The screen named in the URL hash (#/log, #/history, #/sync, #/settings). */
+/** The screen named in the URL hash (#/log, #/history, #/charts/<exercise>, #/sync,
+ * #/settings) and its argument, if any. */
 export function useRoute() {
-  const [route, setRoute] = useState(currentRoute);
+  const [hash, setHash] = useState(location.hash);
   useEffect(() => {
-    const onHash = () => setRoute(currentRoute());
+    const onHash = () => setHash(location.hash);
     window.addEventListener("hashchange", onHash);
     return () => window.removeEventListener("hashchange", onHash);
   }, []);
-  return route;
+  return parseRoute(hash);
 }

@@ -1,7 +1,9 @@
-// Settings: units for weights, the account, and signing out (refused while changes wait).
+// Settings: units for weights, the 1RM formula of the charts, the account, and signing out
+// (refused while changes wait).
 import { useState } from "preact/hooks";
 import { html } from "./html.js";
-import { setUnits, signOut } from "../store.js";
+import { FORMULAS } from "../insight/strength.js";
+import { setFormula, setUnits, signOut } from "../store.js";
 
 const VERSION = /\/v\/([0-9a-f]+)\//.exec(import.meta.url)?.[1] ?? "development";
 
@@ -25,6 +27,21 @@ export function SettingsScreen({ state }) {
           </label>`,
         )}
       </div>
+    </fieldset>
+    <fieldset class="units">
+      <legend>Estimated 1RM on the charts</legend>
+      <div class="segmented">
+        ${Object.entries(FORMULAS).map(
+          ([formula, label]) => html`<label class="seg">
+            <input type="radio" name="formula" value=${formula}
+              checked=${state.formula === formula} data-testid=${`formula-${formula}`}
+              onChange=${() => setFormula(formula)} />
+            <span>${label}</span>
+          </label>`,
+        )}
+      </div>
+      <p class="hint small">Epley is the default. Both take the weight w and reps r of a set;
+        estimates from more than 12 reps are marked as rough.</p>
     </fieldset>
     <section aria-labelledby="account-title">
       <h2 id="account-title">Account</h2>

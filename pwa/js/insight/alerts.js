@@ -1,0 +1,16 @@
+// Imbalance alerts the server writes (record_type "alert"): which ones a screen shows. The
+// server clears an alert (`cleared_at`) once two good sessions follow; the user may only
+// acknowledge it, which hides its banner but not the chart's note.
+
+// An alert whose fields are still arriving from a pull waits until it can be read.
+const whole = (a) => a.kind && a.exercise && a.side && a.message;
+const standing = (a) => whole(a) && a.cleared_at == null;
+const newestFirst = (a, b) => (b.created_at ?? 0) - (a.created_at ?? 0);
+
+/** Alerts for the banner: standing and not yet acknowledged, newest first. */
+export const bannerAlerts = (alerts) =>
+  alerts.filter((a) => standing(a) && a.acknowledged !== true).sort(newestFirst);
+
+/** The standing alerts of one exercise, acknowledged or not, newest first. */
+export const exerciseAlerts = (alerts, exercise) =>
+  alerts.filter((a) => standing(a) && a.exercise === exercise).sort(newestFirst);

@@ -1,0 +1,52 @@
+// Imbalance alerts the server raised, as the frame's banner (until acknowledged) and as the
+// Charts screen's list for one exercise (until the server clears them).
+import { useMemo } from "preact/hooks";
+import { html } from "./html.js";
+import { bannerAlerts } from "../insight/alerts.js";
+import { acknowledgeAlert, exerciseName, replica } from "../store.js";
+import { sideName } from "../units.js";
+
+const KINDS = {
+  lsi: "Strength imbalance",
+  volume: "Volume imbalance",
+  baseline: "Below pre-injury best",
+};
+
+/** One alert: what, which side of which exercise, the server's message (formula and numbers),
+ * a link to the exercise's chart and, until done, an Acknowledge button. */
+export function AlertItem({ alert, link = true }) {
+  const name = exerciseName(alert.exercise);
+  return html`<div class="alert" data-testid="alert" data-alert-id=${alert.id}
+      data-kind=${alert.kind} data-exercise=${alert.exercise} data-side=${alert.side}>
+    <p class="alert-title">
+      <strong>${KINDS[alert.kind] ?? "Alert"}</strong> · ${sideName(alert.side)} · ${name}
+    </p>
+    <p class="alert-message">${alert.message}</p>
+    <div class="row">
+      ${
+        link &&
+        html`<a href=${`#/charts/${encodeURIComponent(alert.exercise)}`}>
+          See the chart<span class="sr-only"> of ${name}</span>
+        </a>`
+      }
+      ${
+        alert.acknowledged
+          ? html`<span class="hint">Acknowledged</span>`
+          : html`<button type="button" data-testid="alert-ack"
+              onClick=${() => acknowledgeAlert(alert.id)}>
+              Acknowledge<span class="sr-only"> ${KINDS[alert.kind]} of ${name}</span>
+            </button>`
+      }
+    </div>
+  </div>`;
+}
+
+/** Every standing alert not yet acknowledged, newest first, above the screen. */
+export function AlertBanner({ state }) {
+  const alerts = useMemo(() => bannerAlerts(replica.ofType("alert")), [state.revision]);
+  if (alerts.length === 0) return null;
+  return html`<section class="alerts" data-testid="alert-banner" role="status"
+      aria-label="Imbalance alerts">
+    ${alerts.map((alert) => html`<${AlertItem} key=${alert.id} alert=${alert} />`)}
+  </section>`;
+}
