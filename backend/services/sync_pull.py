@@ -34,7 +34,7 @@ class _Cursor(msgspec.Struct, array_like=True, forbid_unknown_fields=True):
     epoch: Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{16}$")]
     seq: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
     record_id: Annotated[str, msgspec.Meta(pattern="^([0-9a-f-]{36})?$")]
-    field: Annotated[str, msgspec.Meta(pattern="^[a-z_]{0,64}$")]
+    field: Annotated[str, msgspec.Meta(pattern="^[a-z0-9_]{0,64}$")]
 
 
 _cursor_decoder = msgspec.json.Decoder(_Cursor)
