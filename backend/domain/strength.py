@@ -181,10 +181,11 @@ def _best(sets: tuple[SetEntry, ...], day: date, side: Limb, formula: Formula) -
     return best
 
 
-def _rank(b: DailyBest) -> tuple[bool, int, int]:
+def _rank(b: DailyBest) -> tuple[bool, int, int, int]:
     # Confident sets beat low-confidence ones; ties on e1RM go to the heavier set, the more
-    # direct measure of strength.
-    return (not b.low_confidence, b.e1rm_g, b.weight_g)
+    # direct measure of strength, then to more reps (bodyweight sets all estimate 0), so the
+    # best never depends on the order sets arrive in.
+    return (not b.low_confidence, b.e1rm_g, b.weight_g, b.reps)
 
 
 def bests_of(figures: Iterable[DayFigures], formula: Formula = "epley") -> tuple[DailyBest, ...]:

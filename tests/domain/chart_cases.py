@@ -149,6 +149,11 @@ def _edges(rng: random.Random, zone: str, formula: Formula) -> tuple[list[SetEnt
             # Same e1RM from a heavier single (Epley 75 kg × 10 = 100 kg × 1): the heavier wins.
             sets.append(_set(EXERCISE, side, 1, 100_000, at + n + 60_000))
             sets.append(_set(EXERCISE, side, 10, 75_000, at + n + 120_000))
+    # Bodyweight sets all estimate 0: more reps must win whichever comes first.
+    sets.append(_set(EXERCISE, "left", 8, 0, _instant(first, 500, zone)))
+    sets.append(_set(EXERCISE, "left", 12, 0, _instant(first, 501, zone)))
+    sets.append(_set(EXERCISE, "right", 12, 0, _instant(first, 502, zone)))
+    sets.append(_set(EXERCISE, "right", 8, 0, _instant(first, 503, zone)))
     sets.append(_set(EXERCISE, "left", MAX_REPS, MAX_WEIGHT_G, _instant(first, 600, zone)))
     sets.append(_set(EXERCISE, "right", MAX_REPS, MAX_WEIGHT_G, _instant(first, 601, zone)))
     # Singles after the random days: LSI exactly 90 % (not low), just under it, and equal sides.

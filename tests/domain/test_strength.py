@@ -117,3 +117,21 @@ def test_weekly_volume_per_side_and_iso_week() -> None:
         (date(2026, 1, 5), 900_000, 400_000, 3),
         (date(2026, 1, 12), 0, 360_000, 1),
     ]
+
+
+@given(
+    sets=st.lists(
+        st.builds(
+            SetEntry,
+            exercise=st.just("ex"),
+            side=st.sampled_from(["left", "right"]),
+            reps=st.integers(0, 20),
+            weight_g=st.sampled_from([0, 20_000, 60_000, 75_000, 100_000]),
+            performed_at=st.integers(at(0), at(3)),
+        ),
+        max_size=30,
+    ),
+    formula=st.sampled_from(["epley", "brzycki"]),
+)
+def test_daily_best_does_not_depend_on_order(sets: list[SetEntry], formula: Formula) -> None:
+    assert daily_best(sets, "ex", formula=formula) == daily_best(sets[::-1], "ex", formula=formula)

@@ -64,16 +64,18 @@ export function weekStart(day) {
 const perSide = (sets, exercise) =>
   sets.filter((s) => s.exercise === exercise && s.side !== "both");
 
-// Confident sets beat low-confidence ones; ties on e1RM go to the heavier set.
+// Confident sets beat low-confidence ones; ties on e1RM go to the heavier set, then to more reps
+// (bodyweight sets all estimate 0), so the best never depends on the order sets arrive in.
 const beats = (a, b) =>
   a.low_confidence !== b.low_confidence
     ? !a.low_confidence
     : a.e1rm_g !== b.e1rm_g
       ? a.e1rm_g > b.e1rm_g
-      : a.weight_g > b.weight_g;
+      : a.weight_g !== b.weight_g
+        ? a.weight_g > b.weight_g
+        : a.reps > b.reps;
 
-/** Best e1RM per (day, side), by day then left before right. Sets count in the order given:
- * an exact tie (same estimate and weight) keeps the earlier one, as in Python. */
+/** Best e1RM per (day, side), by day then left before right. */
 export function dailyBest(sets, exercise, zone, formula = "epley") {
   const best = new Map();
   for (const s of perSide(sets, exercise)) {
