@@ -244,6 +244,12 @@ def _fmt(x10: int) -> str:
     return f"{x10 // 10}.{x10 % 10}"
 
 
+def _kg(grams: int) -> str:
+    """Kilograms to 0.1 kg, exactly (messages are stored once and read on every device)."""
+    tenths = (grams + 50) // 100
+    return f"{tenths // 10:,}.{tenths % 10} kg"
+
+
 def _baseline(bests: tuple[DailyBest, ...], injury: Injury, start: date, alert: _Emit) -> None:
     # LSI overstates recovery when the healthy side weakened too, so the involved limb is also
     # held against its own best from before the injury.
@@ -262,7 +268,7 @@ def _baseline(bests: tuple[DailyBest, ...], injury: Injury, start: date, alert: 
             injury.side,
             pct,
             f"{BASELINE}: {_fmt(pct)} % on {last.day.isoformat()} "
-            f"({last.e1rm_g} g of {best} g), below {LSI_MIN_PCT} %",
+            f"({_kg(last.e1rm_g)} of {_kg(best)} estimated 1RM), below {LSI_MIN_PCT} %",
         )
 
 
@@ -289,7 +295,8 @@ def _volume(figures: tuple[DayFigures, ...], end: date, start: date, alert: _Emi
     alert(
         "volume", side, pct,
         f"{ASYMMETRY} (weekly volume load Σ weight × reps): {_fmt(pct)} % in the week of "
-        f"{week.week_start.isoformat()} (left {week.left} g·reps, right {week.right} g·reps), "
+        f"{week.week_start.isoformat()} (left {_kg(week.left)}·reps, "
+        f"right {_kg(week.right)}·reps), "
         f"above {VOLUME_MAX_ASYMMETRY_PCT} %",
     )  # fmt: skip
 
