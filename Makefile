@@ -43,10 +43,11 @@ lint: $(VENV)/.synced
 typecheck: $(VENV)/.synced
 	$(VENV)/bin/mypy
 
-# The shared cases both languages replay: sync/vectors.json and tests/fixtures/charts.json.
+# The shared cases both languages replay: sync/vectors.json and tests/fixtures/*.json.
 vectors: $(VENV)/.synced
 	$(PY) -m sync.vectors
 	$(PY) -m tests.domain.chart_cases
+	$(PY) -m tests.domain.plan_cases
 
 bench: $(VENV)/.synced
 	$(PY) -m bench.ingest

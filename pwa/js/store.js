@@ -11,6 +11,7 @@ import {
   setMeta,
   writeEdits,
 } from "./db.js";
+import { current } from "./insight/limbs.js";
 import { Replica } from "./records.js";
 import { newUuid7 } from "./sync/ids.js";
 import { DELETED } from "./sync/merge.js";
@@ -187,13 +188,11 @@ export async function signOut() {
 
 const clockNow = () => Date.now() + (state.meta.offset_ms ?? 0);
 
-async function edit(recordType, recordId, values) {
-  const edits = Object.entries(values).map(([field, value]) => ({
-    record_type: recordType,
-    record_id: recordId,
-    field,
-    value,
-  }));
+/** One local edit of the fields of any number of records: `changes` are [type, id, values]. */
+async function editRecords(changes) {
+  const edits = changes.flatMap(([record_type, record_id, values]) =>
+    Object.entries(values).map(([field, value]) => ({ record_type, record_id, field, value })),
+  );
   if (edits.length === 0) return;
   // Resolves once the edit is stored and shown, with its upload already counted and started.
   await serially(async () => {
@@ -203,6 +202,8 @@ async function edit(recordType, recordId, values) {
   announce();
   session.syncer.trigger();
 }
+
+const edit = (recordType, recordId, values) => editRecords([[recordType, recordId, values]]);
 
 /** Log a set now; empty optional fields are simply not sent. Returns its id. */
 export async function logSet(fields) {
@@ -235,6 +236,22 @@ export async function addExercise({ name, limb, unilateral }) {
   const id = newUuid7();
   await edit("exercise", id, { name, limb, unilateral });
   return id;
+}
+
+/** Mark a limb injured, recovering or healthy since a day ({status, since, sessions_per_week}).
+ * A limb keeps one record: the standing one is edited, and copies that devices made offline
+ * are deleted in the same transaction. */
+export async function setLimbStatus(limb, fields) {
+  const records = replica.ofType("limb_status").filter((r) => r.limb === limb);
+  const kept = current(records).get(limb);
+  const changes = records
+    .filter((r) => r !== kept)
+    .map((r) => ["limb_status", r.id, { [DELETED]: true }]);
+  const changed = Object.entries({ limb, ...fields }).filter(
+    ([field, value]) => (kept?.[field] ?? null) !== value,
+  );
+  changes.push(["limb_status", kept?.id ?? newUuid7(), Object.fromEntries(changed)]);
+  await editRecords(changes);
 }
 
 export async function setUnits(units) {

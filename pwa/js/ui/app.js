@@ -6,6 +6,7 @@ import { AlertBanner } from "./alerts.js";
 import { AuthScreen, Splash } from "./auth.js";
 import { ChartsScreen } from "./charts.js";
 import { HistoryScreen } from "./history.js";
+import { InjuryScreen } from "./injury.js";
 import { LogScreen } from "./log.js";
 import { SettingsScreen } from "./settings.js";
 import { StatusScreen, chipText, syncState, syncSummary } from "./status.js";
@@ -25,6 +26,7 @@ const SCREENS = {
   charts: ChartsScreen,
   sync: StatusScreen,
   settings: SettingsScreen,
+  injury: InjuryScreen, // reached from Settings, not a tab
 };
 const TOAST_MS = 8000;
 

@@ -13,21 +13,24 @@ export function useStore() {
   return getState();
 }
 
-const ROUTES = ["log", "history", "charts", "sync", "settings"];
+const ROUTES = ["log", "history", "charts", "sync", "settings", "injury"];
 
-/** [screen, argument] from the URL hash: "#/charts/single-leg-press" → ["charts", id]. */
+/** [screen, argument, query] from the URL hash: "#/charts/single-leg-press" → ["charts", id];
+ * "#/log?exercise=single-leg-press&side=left" → ["log", null, URLSearchParams]. */
 function parseRoute(hash) {
-  const [name, arg] = hash.replace(/^#\/?/, "").split("/");
-  if (!ROUTES.includes(name)) return ["log", null];
+  const [path, search] = hash.replace(/^#\/?/, "").split("?");
+  const [name, arg] = path.split("/");
+  if (!ROUTES.includes(name)) return ["log", null, new URLSearchParams()];
+  const query = new URLSearchParams(search);
   try {
-    return [name, arg ? decodeURIComponent(arg) : null];
+    return [name, arg ? decodeURIComponent(arg) : null, query];
   } catch {
-    return [name, null]; // a malformed escape: the screen's default
+    return [name, null, query]; // a malformed escape: the screen's default
   }
 }
 
 /** The screen named in the URL hash (#/log, #/history, #/charts/<exercise>, #/sync,
- * #/settings) and its argument, if any. */
+ * #/settings, #/injury), its argument, if any, and its query (#/log?exercise=…&side=…). */
 export function useRoute() {
   const [hash, setHash] = useState(location.hash);
   useEffect(() => {

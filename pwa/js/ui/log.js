@@ -1,12 +1,13 @@
 // Log: pick the exercise and side, adjust the prefilled numbers, save with one tap. Works the
 // same with or without a connection.
 import { useMemo, useRef, useState } from "preact/hooks";
-import { html } from "./html.js";
+import { html, useRoute } from "./html.js";
 import { SetFields, SideToggle, formValues, readForm } from "./fields.js";
 import { Pairs } from "./sets.js";
 import { addExercise, exerciseName, logSet, replica } from "../store.js";
 import { dayKey, formatSet, otherSide } from "../units.js";
 
+const SIDES = ["left", "right", "both"];
 const SAVED_LABEL = { left: "left set", right: "right set", both: "set (both sides)" };
 const SAVE_LABEL = {
   left: "Save left set",
@@ -97,13 +98,26 @@ function NewExercise({ onDone }) {
   </form>`;
 }
 
+/** `#/log?exercise=<id>&side=<left|right|both>` (the Injury screen, a reminder) opens the form
+ * on that exercise and side; each new target starts a fresh form. */
 export function LogScreen({ state }) {
+  const [, , query] = useRoute();
+  const side = query.get("side");
+  const target = { exercise: query.get("exercise"), side: SIDES.includes(side) ? side : null };
+  return html`<${LogForm} key=${query.toString()} state=${state} target=${target} />`;
+}
+
+function LogForm({ state, target }) {
   const { catalogue, units } = state;
   const recent = useMemo(() => replica.recentExercises(), [state.revision]);
   const customs = useMemo(() => replica.customExercises(), [state.revision]);
+  // A target names an exercise the picker offers once the catalogue (or a sync) brings it.
+  const known = (id) =>
+    recent.includes(id) || [...catalogue, ...customs].some((e) => e.id === id);
+  const asked = target.exercise && known(target.exercise) ? target.exercise : null;
   const [picked, setPicked] = useState(null);
-  const exercise = picked ?? recent[0] ?? catalogue[0]?.id ?? customs[0]?.id ?? null;
-  const [side, setSide] = useState("left");
+  const exercise = picked ?? asked ?? recent[0] ?? catalogue[0]?.id ?? customs[0]?.id ?? null;
+  const [side, setSide] = useState(target.side ?? "left");
   const [values, setValues] = useState(null);
   const [errors, setErrors] = useState({});
   const [saved, setSaved] = useState(null);

@@ -1,5 +1,5 @@
-// Settings: units for weights, the 1RM formula of the charts, the account, and signing out
-// (refused while changes wait).
+// Settings: units for weights, the 1RM formula of the charts, a link to Injury, the account,
+// and signing out (refused while changes wait).
 import { useState } from "preact/hooks";
 import { html } from "./html.js";
 import { FORMULAS } from "../insight/strength.js";
@@ -43,6 +43,11 @@ export function SettingsScreen({ state }) {
       <p class="hint small">Epley is the default. Both take the weight w and reps r of a set;
         estimates from more than 12 reps are marked as rough.</p>
     </fieldset>
+    <section aria-labelledby="injury-title">
+      <h2 id="injury-title">Injury</h2>
+      <a href="#/injury" class="go" data-testid="nav-injury">Injury & cross-education</a>
+      <p class="hint small">Mark a limb injured and Sidewise plans training for the opposite one.</p>
+    </section>
     <section aria-labelledby="account-title">
       <h2 id="account-title">Account</h2>
       <p>Signed in as <strong data-testid="account-email">${state.account?.email}</strong></p>
