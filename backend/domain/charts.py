@@ -8,11 +8,19 @@ right swaps the series and leaves the LSI unchanged.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta, tzinfo
 
 import msgspec
 
-from backend.domain.strength import DailyBest, Formula, Limb, WeeklyVolume
+from backend.domain.strength import (
+    DailyBest,
+    Formula,
+    Limb,
+    SetEntry,
+    WeeklyVolume,
+    daily_best,
+    weekly_volume,
+)
 from backend.domain.symmetry import LSI_INJURED, LSI_UNINJURED, SessionLsi, lsi_series
 
 _WEEK_END = timedelta(days=6)
@@ -79,6 +87,32 @@ def chart(
         lsi_formula=LSI_INJURED if injured else LSI_UNINJURED,
         volume=weeks,
         baseline=baseline,
+    )
+
+
+def chart_of_sets(
+    sets: Iterable[SetEntry],
+    exercise: str,
+    *,
+    zone: tzinfo = UTC,
+    formula: Formula = "epley",
+    injured: Limb | None = None,
+    injured_since: date | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> Chart:
+    """The chart straight from raw sets: what the app computes on the device, and what the
+    server's aggregate must reproduce."""
+    sets = tuple(sets)
+    return chart(
+        exercise,
+        daily_best(sets, exercise, zone, formula),
+        weekly_volume(sets, exercise, zone),
+        formula=formula,
+        injured=injured,
+        injured_since=injured_since,
+        start=start,
+        end=end,
     )
 
 

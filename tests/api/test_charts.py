@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from litestar import Litestar
 
-from backend.domain.charts import chart
-from backend.domain.strength import Formula, Limb, SetEntry, daily_best, weekly_volume
+from backend.domain.charts import chart_of_sets
+from backend.domain.strength import Formula, Limb, SetEntry
 from backend.domain.symmetry import LSI_INJURED
 from tests.conftest import open_client
 from tests.domain.histories import acl, at, steady
@@ -39,12 +39,10 @@ def expected(
     injured: Limb | None = None,
     since: date | None = None,
 ) -> dict[str, Any]:
-    tz = ZoneInfo(zone)
-    sets = [msgspec.structs.replace(s, exercise=PRESS) for s in sets]
-    view = chart(
+    view = chart_of_sets(
+        [msgspec.structs.replace(s, exercise=PRESS) for s in sets],
         PRESS,
-        daily_best(sets, PRESS, tz, formula),
-        weekly_volume(sets, PRESS, tz),
+        zone=ZoneInfo(zone),
         formula=formula,
         injured=injured,
         injured_since=since,

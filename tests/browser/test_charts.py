@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
-from backend.domain.charts import Chart, chart
-from backend.domain.strength import Formula, SetEntry, Side, daily_best, weekly_volume
+from backend.domain.charts import Chart, chart_of_sets
+from backend.domain.strength import Formula, SetEntry, Side
 from tests.browser.support import (
     EXERCISE,
     AppServer,
@@ -110,9 +110,7 @@ def _entry(side: str, reps: int, kg: float, at: datetime) -> SetEntry:
 
 
 def expected(sets: list[SetEntry], formula: Formula, zone_name: str = ZONE) -> Chart:
-    zone = ZoneInfo(zone_name)
-    bests = daily_best(sets, EXERCISE, zone, formula)
-    return chart(EXERCISE, bests, weekly_volume(sets, EXERCISE, zone), formula=formula)
+    return chart_of_sets(sets, EXERCISE, zone=ZoneInfo(zone_name), formula=formula)
 
 
 def open_charts(page: Page) -> None:

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from backend.domain.charts import chart
+from backend.domain.charts import chart_of_sets
 from backend.domain.limbs import DEFAULT_SESSIONS_PER_WEEK, LimbStatus, Status, involvement
-from backend.domain.strength import Formula, Limb, SetEntry, Side, daily_best, weekly_volume
+from backend.domain.strength import Formula, Limb, SetEntry, Side
 
 CASES_PATH = Path(__file__).resolve().parents[1] / "fixtures" / "charts.json"
 SEED = 20261121
@@ -213,10 +213,10 @@ def _case(
     tz = ZoneInfo(zone)
     injured, since = injury if injury else (None, None)
     start, end = span
-    expect = chart(
+    expect = chart_of_sets(
+        sets,
         EXERCISE,
-        daily_best(sets, EXERCISE, tz, formula),
-        weekly_volume(sets, EXERCISE, tz),
+        zone=tz,
         formula=formula,
         injured=injured,
         injured_since=since,
