@@ -69,6 +69,7 @@ export const signUp = (email, password) => expect("POST", "/api/auth/signup", { 
 export const logIn = (email, password) => expect("POST", "/api/auth/login", { email, password });
 export const logOut = () => expect("POST", "/api/auth/logout");
 export const registerDevice = () => expect("POST", "/api/devices");
+export const setTimeZone = (zone) => expect("PUT", "/api/me/time-zone", { time_zone: zone });
 export const catalogue = () => expect("GET", "/api/catalogue");
 export const pull = (body) => expect("POST", "/api/sync/pull", body);
 

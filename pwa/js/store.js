@@ -101,6 +101,22 @@ async function openAccount(account) {
   update({ account, screen: "app" });
   await refresh();
   syncer.trigger();
+  followDeviceZone(account);
+}
+
+/** The server counts this account's days (charts, alerts, reminders) in the zone of the device
+ * in use; offline, the next start tries again. */
+function followDeviceZone(account) {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!zone || account.time_zone === zone) return;
+  api
+    .setTimeZone(zone)
+    .then((updated) => {
+      if (state.account?.id !== updated.id) return;
+      localStorage.setItem(ACCOUNT_KEY, JSON.stringify(updated));
+      update({ account: updated });
+    })
+    .catch(() => undefined);
 }
 
 function closeAccount() {
@@ -138,7 +154,7 @@ export async function boot() {
       // No account here yet, or another tab signed in as someone else: follow the session.
       closeAccount();
       await openAccount(current);
-    }
+    } else followDeviceZone(current);
   } catch (error) {
     if (saved && error instanceof api.ApiError && error.status === 401)
       update({ authExpired: true });
