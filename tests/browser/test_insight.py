@@ -70,6 +70,8 @@ def test_a_synced_history_raises_one_alert_that_every_device_sees_and_clears(
         log_history(phone)
         wait_synced(phone)
         assert len(server.logged_sets(EMAIL)) == 2 * len(SESSIONS_DAYS_AGO)
+        # The app told the server its zone: the server counts the same days as the phone.
+        assert server.query("SELECT time_zone FROM account WHERE email = ?", (EMAIL,)) == [(ZONE,)]
 
         # The server judges the account in the background; the phone sees it on a later pull.
         for _ in range(40):
