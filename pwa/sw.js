@@ -1,9 +1,14 @@
 // Sidewise service worker: keeps the app shell of one deploy in a cache named after its
-// content hash, serves it offline, and hands over to a new deploy only when the page asks.
+// content hash, serves it offline, hands over to a new deploy only when the page asks, and
+// shows reminders pushed by the server.
 // The server fills in the shell ({version, files}) below when it serves this file.
 const SHELL = __SHELL__;
 const CACHE = `sidewise-shell-${SHELL.version}`;
 const SHELL_PATHS = new Set(SHELL.files);
+const shellFile = (name) => SHELL.files.find((path) => path.endsWith(name));
+// notificationFromPush and openApp: a classic script, as workers get no import map.
+importScripts(shellFile("/worker/notifications.js"));
+const ICON = shellFile("/icons/icon-192.png");
 // The one API answer kept for offline use: exercise names for the picker.
 const CATALOGUE = "/api/catalogue";
 
@@ -64,4 +69,14 @@ self.addEventListener("fetch", (event) => {
   } else if (SHELL_PATHS.has(url.pathname)) {
     event.respondWith(cacheFirst(request));
   }
+});
+
+self.addEventListener("push", (event) => {
+  const [title, options] = notificationFromPush(event.data?.text(), self.location.origin, ICON);
+  event.waitUntil(self.registration.showNotification(title, options));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(openApp(self.clients, event.notification.data?.url ?? "/"));
 });

@@ -72,6 +72,12 @@ export const registerDevice = () => expect("POST", "/api/devices");
 export const setTimeZone = (zone) => expect("PUT", "/api/me/time-zone", { time_zone: zone });
 export const catalogue = () => expect("GET", "/api/catalogue");
 export const pull = (body) => expect("POST", "/api/sync/pull", body);
+export const vapidKey = () => expect("GET", "/api/push/vapid-public-key");
+export const savePushSubscription = (body) => expect("POST", "/api/push/subscriptions", body);
+export const deletePushSubscription = (endpoint) =>
+  expect("DELETE", "/api/push/subscriptions", { endpoint });
+export const quietHours = () => expect("GET", "/api/me/quiet-hours");
+export const setQuietHours = (hours) => expect("PUT", "/api/me/quiet-hours", hours);
 
 /** Push ops; a 422 `ops_rejected` still carries every op's result, so it is an answer too. */
 export async function push(body) {

@@ -16,6 +16,7 @@ import { Replica } from "./records.js";
 import { newUuid7 } from "./sync/ids.js";
 import { DELETED } from "./sync/merge.js";
 import { createSyncer } from "./syncer.js";
+import { keepCurrent as keepPushCurrent, turnOff as turnOffPush } from "./push.js";
 
 const ACCOUNT_KEY = "sidewise.account";
 
@@ -102,6 +103,7 @@ async function openAccount(account) {
   await refresh();
   syncer.trigger();
   followDeviceZone(account);
+  keepPushCurrent(account.id, state.meta.node).catch(() => undefined);
 }
 
 /** The server counts this account's days (charts, alerts, reminders) in the zone of the device
@@ -186,6 +188,8 @@ export async function signOut() {
     );
   }
   if (!navigator.onLine) return "You are offline. Signing out needs a connection.";
+  // Reminders name the account's training: this device stops receiving them.
+  await turnOffPush().catch(() => undefined);
   try {
     await api.logOut();
   } catch (error) {
@@ -252,6 +256,21 @@ export async function addExercise({ name, limb, unilateral }) {
   const id = newUuid7();
   await edit("exercise", id, { name, limb, unilateral });
   return id;
+}
+
+/** Create (`id` null) or edit a reminder ({weekdays, local_time, tz, limb, exercises,
+ * enabled}), sending only the fields that changed. Returns its id. */
+export async function saveReminder(id, fields) {
+  const current = (id && replica.record(id)) || {};
+  const changed = Object.entries(fields).filter(([field, value]) => current[field] !== value);
+  const recordId = id ?? newUuid7();
+  await edit("reminder", recordId, Object.fromEntries(changed));
+  return recordId;
+}
+
+export async function deleteReminder(id) {
+  await edit("reminder", id, { [DELETED]: true });
+  update({ toast: { text: "Reminder deleted" } });
 }
 
 /** Mark a limb injured, recovering or healthy since a day ({status, since, sessions_per_week}).

@@ -4,7 +4,8 @@ A first visit to `/` must score PWA 1.0, accessibility ≥ 0.95 and performance 
 emulation, simulated slow 4G). Lighthouse starts from an empty profile, so that visit shows the
 sign-in screen; the screens people use between sets are audited for accessibility from a
 profile that has signed up, logged sets and received an imbalance alert (Lighthouse told to keep
-its storage); the Charts screen and the Injury screen with a plan on it must score 1.
+its storage); the Charts screen, the Injury screen with a plan on it and the Reminders screen
+with a reminder on it must score 1.
 """
 
 from __future__ import annotations
@@ -40,10 +41,10 @@ CHROME_PATH = "/usr/bin/chromium"
 # Lighthouse launches Chromium itself; the new headless mode renders like a real screen.
 LIGHTHOUSE_FLAGS = ["--headless=new", *(f for f in CHROMIUM_FLAGS if f != "--headless")]
 FIRST_VISIT = {"pwa": 1.0, "accessibility": 0.95, "performance": 0.95}
-SIGNED_IN_SCREENS = ("log", "history", "charts", "sync", "injury")
+SIGNED_IN_SCREENS = ("log", "history", "charts", "sync", "injury", "reminders")
 # Screens held to a perfect accessibility score (the others to 0.95); the charts are canvases,
 # so their text summary and labels must make up for them in full.
-PERFECT = frozenset({"charts", "injury"})
+PERFECT = frozenset({"charts", "injury", "reminders"})
 ALERT_ID = "019aa000-0000-7000-8000-0000000011e7"
 ALERT_SHOWN = (
     f"[data-testid=alert-banner] [data-testid=alert][data-kind=lsi][data-exercise={EXERCISE}]"
@@ -118,8 +119,8 @@ def test_lighthouse_first_visit_scores_pwa_accessibility_and_performance(
 
 def signed_in_profile(browser: Browser, server: AppServer, directory: Path) -> Path:
     """A Chromium profile that signed up, logged a few sets per side, received an imbalance
-    alert and marked the right leg recovering (so the Injury screen shows a plan and a test
-    set), then quit."""
+    alert, marked the right leg recovering (so the Injury screen shows a plan and a test set)
+    and added a reminder, then quit."""
     context = browser.browser_type.launch_persistent_context(
         directory, executable_path=CHROMIUM, args=CHROMIUM_FLAGS, viewport=PHONE
     )
@@ -140,6 +141,11 @@ def signed_in_profile(browser: Browser, server: AppServer, directory: Path) -> P
         page.get_by_test_id("injury-status-recovering").check()
         page.get_by_test_id("injury-save").click()
         page.get_by_test_id("test-set").first.wait_for()
+        page.goto(f"{server.base_url}/#/reminders")
+        page.get_by_test_id("reminder-new").click()
+        page.locator(f"[data-testid=reminder-exercise][data-exercise={EXERCISE}]").check()
+        page.get_by_test_id("reminder-save").click()
+        page.get_by_test_id("reminder").wait_for()
         wait_synced(page)
         # The alert as the server writes it. A server that evaluates these sets raises the same
         # one and keeps a single open record per kind, exercise and side: either way one shows.

@@ -8,6 +8,7 @@ import { ChartsScreen } from "./charts.js";
 import { HistoryScreen } from "./history.js";
 import { InjuryScreen } from "./injury.js";
 import { LogScreen } from "./log.js";
+import { RemindersScreen } from "./reminders.js";
 import { SettingsScreen } from "./settings.js";
 import { StatusScreen, chipText, syncState, syncSummary } from "./status.js";
 import { dismissToast, restoreSet } from "../store.js";
@@ -27,6 +28,7 @@ const SCREENS = {
   sync: StatusScreen,
   settings: SettingsScreen,
   injury: InjuryScreen, // reached from Settings, not a tab
+  reminders: RemindersScreen, // reached from Settings, not a tab
 };
 const TOAST_MS = 8000;
 

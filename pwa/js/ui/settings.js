@@ -1,5 +1,5 @@
-// Settings: units for weights, the 1RM formula of the charts, a link to Injury, the account,
-// and signing out (refused while changes wait).
+// Settings: units for weights, the 1RM formula of the charts, links to Injury and Reminders,
+// the account, and signing out (refused while changes wait).
 import { useState } from "preact/hooks";
 import { html } from "./html.js";
 import { FORMULAS } from "../insight/strength.js";
@@ -47,6 +47,11 @@ export function SettingsScreen({ state }) {
       <h2 id="injury-title">Injury</h2>
       <a href="#/injury" class="go" data-testid="nav-injury">Injury & cross-education</a>
       <p class="hint small">Mark a limb injured and Sidewise plans training for the opposite one.</p>
+    </section>
+    <section aria-labelledby="reminders-title">
+      <h2 id="reminders-title">Reminders</h2>
+      <a href="#/reminders" class="go" data-testid="nav-reminders">Training reminders</a>
+      <p class="hint small">A notification on the days and at the time you train a limb.</p>
     </section>
     <section aria-labelledby="account-title">
       <h2 id="account-title">Account</h2>
