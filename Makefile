@@ -24,8 +24,10 @@ $(NODE_DEPS): package.json package-lock.json
 
 node-deps: $(NODE_DEPS)
 
+# `sidewise vapid` creates the push key in data/ once and keeps it after that.
 run: $(VENV)/.synced
 	$(VENV)/bin/sidewise migrate
+	$(VENV)/bin/sidewise vapid
 	$(VENV)/bin/sidewise serve
 
 # The browser tests (tests/browser/) need Debian's chromium package: apt-get install -y chromium.
@@ -52,6 +54,7 @@ vectors: $(VENV)/.synced
 bench: $(VENV)/.synced
 	$(PY) -m bench.ingest
 	$(PY) -m bench.gym_sync
+	$(PY) -m bench.dispatch
 	$(PY) -m bench.pwa
 
 # Refresh pwa/vendor/ from the npm registry (versions pinned in pwa/tools/vendor.py); commit the result.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -22,25 +24,33 @@ from backend.api.charts import exercise_chart
 from backend.api.devices import register_device
 from backend.api.health import healthz
 from backend.api.problems import problem, status_of
+from backend.api.push import SubscriptionController, vapid_public_key
 from backend.api.pwa import pwa_routes
+from backend.api.quiet_hours import QuietHoursController
 from backend.api.session import CookiePolicy
 from backend.api.sync import pull, push
 from backend.db.engine import Database
 from backend.domain.errors import SidewiseError
+from backend.push.guard import PushPolicy
+from backend.push.sender import PushSender
+from backend.push.vapid import VapidKey, VapidKeyMissing, load_vapid
 from backend.services.accounts import Accounts
 from backend.services.charts import Charts
 from backend.services.container import Services
 from backend.services.devices import DeviceRegistry
+from backend.services.dispatch import Dispatcher
 from backend.services.insight import Insight
 from backend.services.insight_loop import InsightLoop
 from backend.services.passwords import Passwords
 from backend.services.ports import Entropy, SystemClock, SystemEntropy, WallClock
+from backend.services.push_subscriptions import PushSubscriptions
+from backend.services.quiet_hours import QuietHoursSettings
 from backend.services.server_clock import ServerClock
 from backend.services.shell import load_shell, pwa_dir
 from backend.services.sync_pull import SyncPull
 from backend.services.sync_push import SyncPush
 from backend.services.time_zones import TimeZones
-from backend.settings import Settings
+from backend.settings import Settings, SettingsError
 
 log = logging.getLogger("sidewise")
 DISCONNECTED = "client disconnected prematurely"  # Litestar's words when a body stops arriving
@@ -83,7 +93,59 @@ def build_services(
         insight_loop=insight_loop,
         time_zones=TimeZones(db, insight_loop),
         charts=Charts(db),
+        subscriptions=PushSubscriptions(
+            db, wall, devices, PushPolicy.from_settings(settings), _vapid_key(settings)
+        ),
+        quiet_hours=QuietHoursSettings(db, wall),
     )
+
+
+def _vapid_key(settings: Settings) -> VapidKey | None:
+    try:
+        return load_vapid(settings)
+    except VapidKeyMissing as missing:
+        log.warning("push messages are off: %s", missing)
+        return None
+
+
+def build_dispatcher(
+    settings: Settings, db: Database, key: VapidKey, wall: WallClock, entropy: Entropy
+) -> tuple[Dispatcher, PushSender]:
+    """The push dispatcher and the sender it owns (close it after the dispatcher stops)."""
+    sender = PushSender.from_settings(settings, key)
+    dispatcher = Dispatcher(
+        db,
+        sender,
+        wall,
+        entropy,
+        lease_s=settings.dispatch_lease_seconds,
+        # A connect and a read timeout, and a little for the address check and encryption.
+        send_budget_s=2 * settings.push_timeout_seconds + 3,
+    )
+    return dispatcher, sender
+
+
+async def dispatch_until_signalled(settings: Settings) -> None:
+    """``sidewise dispatch``: run the dispatcher until SIGTERM or SIGINT, then finish (or
+    release) the current claim and return."""
+    if settings.is_sqlite:
+        raise SettingsError(
+            "sidewise dispatch needs PostgreSQL; on SQLite `sidewise serve` dispatches itself "
+            "(one writer keeps the file safe)"
+        )
+    key = load_vapid(settings)
+    db = Database(settings.effective_database_url, pool_size=2)
+    dispatcher, sender = build_dispatcher(settings, db, key, SystemClock(), SystemEntropy())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    log.info("dispatching push messages with VAPID key %s", key.key_id)
+    try:
+        await dispatcher.run(stop)
+    finally:
+        await asyncio.to_thread(sender.close)
+        await db.dispose()
 
 
 def create_app(
@@ -93,15 +155,25 @@ def create_app(
     entropy: Entropy | None = None,
     passwords: Passwords | None = None,
 ) -> Litestar:
+    wall = wall or SystemClock()
+    entropy = entropy or SystemEntropy()
     services = build_services(settings, wall, entropy, passwords)
     shell = load_shell(pwa_dir(settings.pwa_dir))
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
+        key = services.subscriptions.key
+        pushing = None
+        if settings.dispatches_in_app and key is not None:
+            pushing = build_dispatcher(settings, services.db, key, wall, entropy)
+            pushing[0].start()
         services.insight_loop.start()
         try:
             yield
         finally:
+            if pushing is not None:
+                await pushing[0].stop()
+                await asyncio.to_thread(pushing[1].close)
             await services.insight_loop.stop()
             await services.db.dispose()
 
@@ -111,6 +183,9 @@ def create_app(
             catalogue,
             register_device,
             exercise_chart,
+            vapid_public_key,
+            SubscriptionController,
+            QuietHoursController,
             push,
             pull,
             healthz,

@@ -1,4 +1,4 @@
-"""The ``sidewise`` command: serve, migrate, vapid."""
+"""The ``sidewise`` command: serve, migrate, vapid, dispatch."""
 
 from __future__ import annotations
 
@@ -24,6 +24,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="also print the private key as a SIDEWISE_VAPID_PRIVATE_KEY line (keep it secret)",
     )
+    commands.add_parser(
+        "dispatch",
+        help="send due reminders and alert pushes until SIGTERM/SIGINT (PostgreSQL; any number "
+        "of hosts)",
+    )
     args = parser.parse_args(argv)
 
     overrides = {
@@ -40,6 +45,18 @@ def main(argv: list[str] | None = None) -> None:
         from backend.push.vapid import vapid_command
 
         print(vapid_command(settings, show_private=args.private))
+    elif args.command == "dispatch":
+        import asyncio
+        import logging
+
+        from backend.app import dispatch_until_signalled
+        from backend.push.vapid import VapidKeyMissing
+
+        logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(message)s")
+        try:
+            asyncio.run(dispatch_until_signalled(settings))
+        except (SettingsError, VapidKeyMissing) as exc:
+            sys.exit(f"sidewise: {exc}")
     elif args.command == "migrate":
         from backend.db.migrate import upgrade
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 PREFIX = "SIDEWISE_"
+DEVELOPMENT_CONTACT = "mailto:sidewise@localhost"
 
 
 class SettingsError(ValueError):
@@ -70,8 +71,8 @@ class Settings:
     vapid_subject: str = field(
         default="",
         metadata={
-            "doc": "contact push services see in VAPID tokens, mailto: or https: "
-            "(required in production)"
+            "doc": "contact push services see in VAPID tokens, mailto: or https:; "
+            "empty means mailto:sidewise@localhost (required in production)"
         },
     )
     push_host_suffixes: tuple[str, ...] = field(
@@ -96,6 +97,20 @@ class Settings:
             "refused in production"
         },
     )
+    dispatch_in_app: str = field(
+        default="auto",
+        metadata={
+            "doc": "auto, 1 or 0: whether `sidewise serve` sends reminders and alert pushes "
+            "itself; auto means on SQLite only (on PostgreSQL run `sidewise dispatch`)"
+        },
+    )
+    dispatch_lease_seconds: int = field(
+        default=60,
+        metadata={
+            "doc": "seconds a dispatcher holds the pushes it claimed; those a killed "
+            "dispatcher left unfinished are sent again after this"
+        },
+    )
     log_level: str = field(default="info", metadata={"doc": "debug, info, warning or error"})
     pwa_dir: str = field(
         default="",
@@ -115,6 +130,17 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.effective_database_url.startswith("sqlite")
+
+    @property
+    def dispatches_in_app(self) -> bool:
+        """Whether the web server runs the push dispatcher (SQLite: its one writer must)."""
+        if self.dispatch_in_app == "auto":
+            return self.is_sqlite
+        return self.dispatch_in_app == "1"
+
+    @property
+    def vapid_contact(self) -> str:
+        return self.vapid_subject or DEVELOPMENT_CONTACT
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one created on first use and kept in the data directory."""
@@ -247,6 +273,14 @@ def _validate_push(settings: Settings) -> None:
             )
     if not 1 <= settings.push_timeout_seconds <= 60:
         raise SettingsError(f"{PREFIX}PUSH_TIMEOUT_SECONDS must be from 1 to 60")
+    if settings.dispatch_in_app not in ("auto", "1", "0"):
+        raise SettingsError(f"{PREFIX}DISPATCH_IN_APP must be auto, 1 or 0")
+    # A send may take a connect and a read timeout; the lease must outlast one with margin.
+    if not 2 * settings.push_timeout_seconds + 5 <= settings.dispatch_lease_seconds <= 3600:
+        raise SettingsError(
+            f"{PREFIX}DISPATCH_LEASE_SECONDS must be at least twice "
+            f"{PREFIX}PUSH_TIMEOUT_SECONDS plus 5, and at most 3600"
+        )
     if settings.production and settings.push_allow_loopback:
         raise SettingsError(
             f"{PREFIX}PUSH_ALLOW_LOOPBACK is for tests; production refuses loopback endpoints"

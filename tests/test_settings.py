@@ -72,6 +72,9 @@ def test_the_loopback_flag_is_read_as_a_switch() -> None:
         ({"SIDEWISE_PUSH_TIMEOUT_SECONDS": "0"}, "SIDEWISE_PUSH_TIMEOUT_SECONDS"),
         ({"SIDEWISE_PUSH_ALLOW_LOOPBACK": "maybe"}, "SIDEWISE_PUSH_ALLOW_LOOPBACK"),
         (PRODUCTION | {"SIDEWISE_PUSH_ALLOW_LOOPBACK": "1"}, "SIDEWISE_PUSH_ALLOW_LOOPBACK"),
+        ({"SIDEWISE_DISPATCH_IN_APP": "yes"}, "SIDEWISE_DISPATCH_IN_APP"),
+        ({"SIDEWISE_DISPATCH_LEASE_SECONDS": "24"}, "SIDEWISE_DISPATCH_LEASE_SECONDS"),
+        ({"SIDEWISE_DISPATCH_LEASE_SECONDS": "3601"}, "SIDEWISE_DISPATCH_LEASE_SECONDS"),
     ],
 )
 def test_bad_settings_fail_with_the_variable_named(environ: dict[str, str], message: str) -> None:
@@ -85,3 +88,19 @@ def test_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
     assert len(first) >= 40
     assert load_settings({"SIDEWISE_DATA_DIR": str(tmp_path)}).resolved_secret_key() == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "setting", "in_app"),
+    [
+        ("", "auto", True),
+        ("postgresql+asyncpg://sidewise@db/sidewise", "auto", False),
+        ("postgresql+asyncpg://sidewise@db/sidewise", "1", True),
+        ("", "0", False),
+    ],
+)
+def test_the_web_server_dispatches_on_sqlite_unless_told(
+    url: str, setting: str, in_app: bool
+) -> None:
+    environ = {"SIDEWISE_DATABASE_URL": url, "SIDEWISE_DISPATCH_IN_APP": setting}
+    assert load_settings(environ).dispatches_in_app is in_app

@@ -15,6 +15,7 @@ from backend.domain.errors import (
     NotFound,
     SidewiseError,
     TooLarge,
+    Unavailable,
 )
 
 MEDIA_TYPE = "application/problem+json"
@@ -27,6 +28,7 @@ STATUS: dict[type[SidewiseError], int] = {
     Conflict: 409,
     TooLarge: 413,
     InvalidInput: 422,
+    Unavailable: 503,
 }
 
 TITLES = {
@@ -40,6 +42,7 @@ TITLES = {
     422: "Invalid input",
     429: "Too many requests",
     500: "Internal server error",
+    503: "Service unavailable",
 }
 
 

@@ -26,6 +26,10 @@ class Account(SQLModel, table=True):
     time_zone: str = Field(
         default="UTC", sa_column=Column(String(64), nullable=False, server_default="UTC")
     )
+    # Quiet hours (HH:MM, start inclusive, end exclusive, may wrap midnight): no reminders, and
+    # alert pushes wait for the end. Both null: none.
+    quiet_start: str | None = Field(default=None, sa_column=Column(String(5)))
+    quiet_end: str | None = Field(default=None, sa_column=Column(String(5)))
 
 
 class WebSession(SQLModel, table=True):
@@ -163,6 +167,87 @@ class SetDaily(SQLModel, table=True):
     brzycki_e1rm_g: int | None = Field(default=None, sa_column=Column(BigInteger))
     brzycki_weight_g: int | None = Field(default=None, sa_column=Column(Integer))
     brzycki_reps: int | None = Field(default=None, sa_column=Column(Integer))
+
+
+class PushSubscription(SQLModel, table=True):
+    """A browser's push subscription, registered by the account signed in on it.
+
+    ``key_id`` names the VAPID key the browser subscribed with: after a key change the push
+    service refuses it, so it is no longer sent to. ``registered_at_ms`` is the last
+    registration, which decides whether a later sign-in on the same browser may take it over.
+    """
+
+    __tablename__ = "push_subscription"
+
+    id: int | None = Field(default=None, sa_column=Column(BigId, primary_key=True))
+    account_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    endpoint: str = Field(sa_column=Column(String(1000), nullable=False, unique=True))
+    p256dh: str = Field(sa_column=Column(String(100), nullable=False))
+    auth: str = Field(sa_column=Column(String(32), nullable=False))
+    key_id: str = Field(sa_column=Column(String(16), nullable=False))
+    device_id: str | None = Field(default=None, sa_column=Column(String(16)))
+    expires_at_ms: int | None = Field(default=None, sa_column=Column(BigInteger))
+    created_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+    registered_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+    last_outcome: str | None = Field(default=None, sa_column=Column(String(32)))
+    last_outcome_at_ms: int | None = Field(default=None, sa_column=Column(BigInteger))
+
+    # Ids are never reused (SQLite would reuse the highest after a delete): messages queued for
+    # a deleted or moved subscription must not find another one under its id.
+    __table_args__ = {"sqlite_autoincrement": True}
+
+
+class ReminderSchedule(SQLModel, table=True):
+    """One row per enabled ``reminder`` record that has a due instant: when it fires next.
+
+    Kept in step with the record in the sync transaction. A dispatcher claims due rows with
+    ``FOR UPDATE SKIP LOCKED`` and, in the same short transaction, queues the messages and
+    moves ``fire_at_ms`` on, so no lease is needed here: no network I/O happens under the lock.
+    """
+
+    __tablename__ = "reminder_schedule"
+
+    reminder_id: str = Field(sa_column=Column(String(36), primary_key=True))
+    account_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    weekdays: int = Field(sa_column=Column(Integer, nullable=False))
+    local_time: str = Field(sa_column=Column(String(5), nullable=False))
+    tz: str = Field(sa_column=Column(String(64), nullable=False))
+    limb: str = Field(sa_column=Column(String(16), nullable=False))
+    exercises: str = Field(sa_column=Column(Text, nullable=False))
+    fire_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+
+
+class PushSend(SQLModel, table=True):
+    """The push outbox and send log: one row per message for one subscription.
+
+    Keyed by (record, fire_at, subscription), so a message is queued once however many
+    dispatchers expand its reminder. ``pending`` rows are claimed under a lease
+    (``lease_until_ms``, ``lease_token``): a dispatcher killed before recording an outcome leaves
+    them to be sent again once the lease ends. Outcomes stay as the log.
+    """
+
+    __tablename__ = "push_send"
+
+    record_id: str = Field(sa_column=Column(String(36), primary_key=True))  # reminder or alert
+    fire_at_ms: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    subscription_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    account_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    kind: str = Field(sa_column=Column(String(8), nullable=False))  # reminder | alert
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # the notification JSON
+    topic: str = Field(sa_column=Column(String(32), nullable=False))
+    # pending | sent | gone | refused | stale_key | expired | cancelled
+    state: str = Field(sa_column=Column(String(16), nullable=False))
+    reason: str | None = Field(default=None, sa_column=Column(String(32)))
+    status: int | None = Field(default=None, sa_column=Column(Integer))
+    attempts: int = Field(sa_column=Column(Integer, nullable=False))
+    next_attempt_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+    expires_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+    lease_until_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+    lease_token: str | None = Field(default=None, sa_column=Column(String(16)))
+    created_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+    updated_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+    __table_args__ = (Index("ix_push_send_due", "state", "next_attempt_ms"),)
 
 
 metadata = SQLModel.metadata

@@ -54,3 +54,9 @@ class Malformed(SidewiseError):
     """The body is not parseable as the expected message (bad JSON, types, unknown fields)."""
 
     code = "malformed"
+
+
+class Unavailable(SidewiseError):
+    """A feature the server is not configured for right now (e.g. push without a VAPID key)."""
+
+    code = "unavailable"

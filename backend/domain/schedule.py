@@ -25,6 +25,9 @@ For the dispatcher (nothing here reads the clock; instants are timezone-aware da
   ``start <= t < end``, ascending, in UTC; windows ``[a, b)`` and ``[b, c)`` never share one.
 - ``next_due(schedule, after, quiet=None) -> datetime | None``: the first due instant ``> after``;
   None when none comes within a year (no weekday selected, or quiet hours skip every one).
+- ``after_quiet(instant, quiet, tz) -> datetime``: when a message due at ``instant`` may go out:
+  ``instant`` itself outside quiet hours, else the end of the quiet period it falls in (the next
+  morning for 23:00 in 22:00–07:00). Imbalance alerts wait like this instead of being skipped.
 """
 
 from __future__ import annotations
@@ -112,25 +115,33 @@ class _Plan:
         return self.first_reaching(datetime.combine(wall.date(), end)) if end_same_day else None
 
     def first_reaching(self, wall: datetime) -> datetime:
-        """The first UTC instant at which the local clock reads ``wall`` or later."""
-        first = wall.replace(tzinfo=self.zone).astimezone(UTC)  # fold=0: the first occurrence
-        if self.local(first) == wall:
-            return first
-        # ``wall`` falls in a gap. fold=0 read it with the offset from before the jump (an instant
-        # after the jump), fold=1 with the one from after (an instant before it); the jump lies in
-        # between, where the local clock first passes ``wall``. Zone transitions are whole seconds.
-        low = int(wall.replace(tzinfo=self.zone, fold=1).astimezone(UTC).timestamp())
-        high = int(first.timestamp())
-        while high - low > 1:  # invariant: the clock reads < wall at low and > wall at high
-            middle = (low + high) // 2
-            if self.local(datetime.fromtimestamp(middle, UTC)) > wall:
-                high = middle
-            else:
-                low = middle
-        return datetime.fromtimestamp(high, UTC)
+        return _first_reaching(self.zone, wall)
 
     def local(self, instant: datetime) -> datetime:
-        return instant.astimezone(self.zone).replace(tzinfo=None)
+        return _local(self.zone, instant)
+
+
+def _first_reaching(zone: ZoneInfo, wall: datetime) -> datetime:
+    """The first UTC instant at which the local clock of ``zone`` reads ``wall`` or later."""
+    first = wall.replace(tzinfo=zone).astimezone(UTC)  # fold=0: the first occurrence
+    if _local(zone, first) == wall:
+        return first
+    # ``wall`` falls in a gap. fold=0 read it with the offset from before the jump (an instant
+    # after the jump), fold=1 with the one from after (an instant before it); the jump lies in
+    # between, where the local clock first passes ``wall``. Zone transitions are whole seconds.
+    low = int(wall.replace(tzinfo=zone, fold=1).astimezone(UTC).timestamp())
+    high = int(first.timestamp())
+    while high - low > 1:  # invariant: the clock reads < wall at low and > wall at high
+        middle = (low + high) // 2
+        if _local(zone, datetime.fromtimestamp(middle, UTC)) > wall:
+            high = middle
+        else:
+            low = middle
+    return datetime.fromtimestamp(high, UTC)
+
+
+def _local(zone: ZoneInfo, instant: datetime) -> datetime:
+    return instant.astimezone(zone).replace(tzinfo=None)
 
 
 def _aware(name: str, instant: datetime) -> None:
@@ -173,3 +184,22 @@ def next_due(
             return due
         day += timedelta(days=1)
     return None
+
+
+def after_quiet(instant: datetime, quiet: QuietHours | None, tz: str) -> datetime:
+    """``instant`` if the clock of ``tz`` is outside quiet hours then, else the period's end."""
+    _aware("instant", instant)
+    if quiet is None:
+        return instant.astimezone(UTC)
+    zone = ZoneInfo(tz)
+    start, end = _wall_time("quiet start", quiet.start), _wall_time("quiet end", quiet.end)
+    wall = _local(zone, instant)
+    reads = wall.time()
+    if start < end:
+        inside, next_day = start <= reads < end, False
+    else:
+        inside, next_day = reads >= start or reads < end, reads >= start
+    if not inside:
+        return instant.astimezone(UTC)
+    day = wall.date() + timedelta(days=1 if next_day else 0)
+    return _first_reaching(zone, datetime.combine(day, end))

@@ -61,7 +61,7 @@ from backend.push.guard import (
 )
 from backend.push.transport import push_session
 from backend.push.vapid import VapidKey, load_vapid
-from backend.settings import PREFIX, Settings
+from backend.settings import Settings
 
 MAX_PAYLOAD_BYTES = 3072  # the same limit as backend.domain.notification (a test keeps them equal)
 TOKEN_LIFETIME_S = 12 * 3600
@@ -132,12 +132,11 @@ class PushSender:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> PushSender:
-        if not settings.vapid_subject:
-            raise ValueError(f"{PREFIX}VAPID_SUBJECT must be set to send push messages")
+    def from_settings(cls, settings: Settings, key: VapidKey | None = None) -> PushSender:
+        """Raises ``VapidKeyMissing`` when no key is given and none is configured."""
         return cls(
-            load_vapid(settings),
-            settings.vapid_subject,
+            key or load_vapid(settings),
+            settings.vapid_contact,
             PushPolicy.from_settings(settings),
             timeout=settings.push_timeout_seconds,
         )

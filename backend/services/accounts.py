@@ -35,7 +35,8 @@ _DELETE_EXPIRED = text(
     "DELETE FROM web_session WHERE account_id = :account_id AND expires_at_ms <= :now"
 )
 _SESSION_ACCOUNT = text(
-    "SELECT a.id, a.email, a.time_zone FROM web_session s JOIN account a ON a.id = s.account_id "
+    "SELECT a.id, a.email, a.time_zone, s.created_at_ms FROM web_session s "
+    "JOIN account a ON a.id = s.account_id "
     "WHERE s.token_hash = :token_hash AND s.expires_at_ms > :now"
 )
 
@@ -45,6 +46,7 @@ class SignedIn:
     account_id: int
     email: str
     time_zone: str = "UTC"
+    signed_in_at_ms: int = 0  # when this browser's session began
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ class Accounts:
                     )
                 ).one_or_none()
             if row is not None:
-                return SignedIn(row.id, row.email, row.time_zone)
+                return SignedIn(row.id, row.email, row.time_zone, row.created_at_ms)
         raise NotAuthenticated("sign in first", code="not_authenticated")
 
     async def _open_session(self, conn: AsyncConnection, account_id: int, now: int) -> str:

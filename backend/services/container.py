@@ -10,6 +10,8 @@ from backend.services.charts import Charts
 from backend.services.devices import DeviceRegistry
 from backend.services.insight import Insight
 from backend.services.insight_loop import InsightLoop
+from backend.services.push_subscriptions import PushSubscriptions
+from backend.services.quiet_hours import QuietHoursSettings
 from backend.services.server_clock import ServerClock
 from backend.services.sync_pull import SyncPull
 from backend.services.sync_push import SyncPush
@@ -28,3 +30,5 @@ class Services:
     insight_loop: InsightLoop
     time_zones: TimeZones
     charts: Charts
+    subscriptions: PushSubscriptions
+    quiet_hours: QuietHoursSettings

@@ -17,7 +17,7 @@ from backend.domain.limbs import involvement
 from backend.domain.records import check_field
 from backend.domain.strength import local_day
 from backend.domain.symmetry import Alert, Injury, evaluate_days
-from backend.services import daily, insight_store, sync_store
+from backend.services import alert_push, daily, insight_store, sync_store
 from backend.services.ports import Entropy
 from backend.services.server_clock import ServerClock
 from backend.services.sync_checks import CheckedOp
@@ -49,12 +49,15 @@ class Insight:
                 now,
             )
             writes: list[tuple[str, str, Scalar]] = list(changes.edits)
+            created = []
             for fields in changes.new:
                 record_id = uuid7(now, self.entropy.token_bytes(10))
                 writes += [(record_id, field, value) for field, value in fields.items()]
+                created.append((record_id, fields))
             if writes:
                 seq = await sync_store.bump_seq(conn, account_id)
                 await self._write(conn, account_id, seq, now, writes)
+                await alert_push.enqueue(conn, account_id, created, now)
             await insight_store.mark_evaluated(conn, account_id, seq, now)
             return len(writes)
 

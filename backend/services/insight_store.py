@@ -19,6 +19,7 @@ from backend.services.sql import execute, fetch, ids, is_pg
 from sync.merge import DELETED
 
 _KINDS = {exercise.id: exercise.limb for exercise in CATALOGUE}
+_NAMES = {exercise.id: exercise.name for exercise in CATALOGUE}
 _DAILY = ", ".join(READ_COLUMNS)
 
 
@@ -96,6 +97,18 @@ async def exercise_kinds(
     for record_id, fields in (await _fields(conn, account_id, custom)).items():
         kinds[record_id] = fields.get("limb", "other")
     return kinds
+
+
+async def exercise_names(
+    conn: AsyncConnection, account_id: int, exercises: Sequence[str]
+) -> dict[str, str]:
+    """Display names: the catalogue's, or the custom exercise record's (absent when unknown)."""
+    names = {e: _NAMES[e] for e in exercises if e in _NAMES}
+    custom = [e for e in exercises if e not in _NAMES]
+    for record_id, fields in (await _fields(conn, account_id, custom)).items():
+        if isinstance(fields.get("name"), str):
+            names[record_id] = fields["name"]
+    return names
 
 
 async def exercises_since(conn: AsyncConnection, account_id: int, first: date) -> list[str]:

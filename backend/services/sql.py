@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 IDS = "{ids}"  # marks "column matches one of a list of ids" in a statement
+INT_IDS = "{int_ids}"  # the same for integer ids
 
 
 class Column(NamedTuple):
@@ -35,8 +36,9 @@ def bigint(*names: str) -> list[Column]:
 @cache
 def render(sql: str, postgres: bool) -> str:
     if not postgres:
-        return sql.replace(IDS, "IN (SELECT value FROM json_each(?))")
-    sql = sql.replace(IDS, "= ANY(?::text[])")
+        json_list = "IN (SELECT value FROM json_each(?))"
+        return sql.replace(IDS, json_list).replace(INT_IDS, json_list)
+    sql = sql.replace(IDS, "= ANY(?::text[])").replace(INT_IDS, "= ANY(?::bigint[])")
     numbers = iter(range(1, sql.count("?") + 1))
     return re.sub(r"\?", lambda _m: f"${next(numbers)}", sql)
 
@@ -45,7 +47,8 @@ def is_pg(conn: AsyncConnection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
-def ids(conn: AsyncConnection, values: Sequence[str]) -> Any:
+def ids(conn: AsyncConnection, values: Sequence[str] | Sequence[int]) -> Any:
+    """The parameter for ``{ids}`` (text) or ``{int_ids}`` (integers)."""
     return list(values) if is_pg(conn) else json.dumps(list(values))
 
 

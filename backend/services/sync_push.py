@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.db.engine import Database
 from backend.domain.errors import InvalidInput, TooLarge
-from backend.services import daily, sync_store
+from backend.services import daily, reminder_schedule, sync_store
 from backend.services.devices import DeviceRegistry
 from backend.services.server_clock import ServerClock
 from backend.services.set_projection import project_sets
@@ -131,6 +131,10 @@ class SyncPush:
         now = self.clock.now_ms()
         await sync_store.insert_ops(conn, account_id, device_id, seq, now, batch.candidates)
         await sync_store.upsert_fields(conn, account_id, seq, list(changed.values()))
+        reminders = {c.op.record_id for c in changed.values() if c.op.record_type == "reminder"}
+        if reminders:
+            mine = {rid: state[rid] for rid in reminders}
+            await reminder_schedule.refresh(conn, account_id, mine, now)
         touched_sets = {
             checked.op.record_id for checked in changed.values() if checked.op.record_type == "set"
         }

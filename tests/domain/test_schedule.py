@@ -15,6 +15,7 @@ from backend.domain.schedule import (
     QuietHours,
     Schedule,
     ScheduleError,
+    after_quiet,
     due_between,
     next_due,
 )
@@ -292,3 +293,33 @@ def test_quiet_hours_are_never_broken(data: st.DataObject) -> None:
         end_of_quiet = datetime.combine(local.date(), q1)
         assert local == end_of_quiet or wall(t - timedelta(seconds=1), zone) < end_of_quiet < local
         assert any(wall(p, zone).date() == local.date() and p < t for p in plain)
+
+
+def _berlin(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=ZoneInfo("Europe/Berlin"))  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("at", "start", "end", "delivered"),
+    [
+        (_berlin(2026, 1, 5, 12, 0), "22:00", "07:00", _berlin(2026, 1, 5, 12, 0)),
+        (_berlin(2026, 1, 5, 23, 15), "22:00", "07:00", _berlin(2026, 1, 6, 7, 0)),
+        (_berlin(2026, 1, 6, 6, 59), "22:00", "07:00", _berlin(2026, 1, 6, 7, 0)),
+        (_berlin(2026, 1, 6, 7, 0), "22:00", "07:00", _berlin(2026, 1, 6, 7, 0)),
+        (_berlin(2026, 1, 5, 13, 0), "12:30", "14:00", _berlin(2026, 1, 5, 14, 0)),
+        (_berlin(2026, 1, 5, 12, 29), "12:30", "14:00", _berlin(2026, 1, 5, 12, 29)),
+        # Quiet until 02:30 on the night the clocks jump from 02:00 to 03:00: 03:00 CEST.
+        (_berlin(2026, 3, 29, 1, 0), "23:00", "02:30", _berlin(2026, 3, 29, 3, 0)),
+    ],
+)
+def test_alerts_wait_for_the_end_of_quiet_hours(
+    at: datetime, start: str, end: str, delivered: datetime
+) -> None:
+    result = after_quiet(at, QuietHours(start=start, end=end), "Europe/Berlin")
+    assert result == delivered
+    assert result.utcoffset() == timedelta(0)
+
+
+def test_without_quiet_hours_a_message_goes_at_once() -> None:
+    at = _berlin(2026, 1, 5, 23, 0)
+    assert after_quiet(at, None, "Europe/Berlin") == at

@@ -101,3 +101,29 @@ def test_a_body_not_encrypted_for_the_subscription_gets_400(
 def test_unknown_subscriptions_get_404(receiver: PushReceiver) -> None:
     response = requests.post(f"{receiver.origin}/push/nobody", data=b"x", timeout=5)
     assert response.status_code == 404
+
+
+def test_a_topic_replaces_an_undelivered_message_and_raw_posts_still_count(
+    receiver: PushReceiver, vapid_key: VapidKey
+) -> None:
+    sub = receiver.subscribe()
+
+    def send(payload: bytes, topic: str | None) -> None:
+        info = {"endpoint": sub.endpoint, "keys": sub.as_json()["keys"]}
+        body = WebPusher(info).encode(payload, "aes128gcm")["body"]
+        headers = {
+            "Authorization": vapid_key.authorization(good_claims(receiver)),
+            "Content-Encoding": "aes128gcm",
+            **({"Topic": topic} if topic else {}),
+        }
+        assert requests.post(sub.endpoint, data=body, headers=headers, timeout=5).ok
+
+    send(b"first", "t1")
+    send(b"again", "t1")  # replaces the undelivered "first"
+    send(b"other", "t2")
+    send(b"plain", None)
+    assert [m.plaintext for m in receiver.inbox(sub)] == [b"again", b"other", b"plain"]
+    assert [m.plaintext for m in receiver.deliver(sub)] == [b"again", b"other", b"plain"]
+    send(b"late copy", "t1")  # the device has the first copy already: nothing to replace
+    assert [m.plaintext for m in receiver.inbox(sub)] == [b"late copy"]
+    assert receiver.raw_posts() == 5

@@ -21,6 +21,14 @@ none is left). A reply may redirect (``Reply(301, {"Location": other.endpoint})`
 (``Reply(201, delay=2.0)``, to make a sender time out). Unknown ids get 404.
 ``PushReceiver(verify=False)`` skips the checks and answers every ``/push/`` path (benchmarks).
 Browser tests stub ``pushManager.subscribe`` with ``sub.as_json()``.
+
+Two views of what arrived:
+
+- ``messages()``: every POST, as sent (``raw_posts()`` counts them);
+- ``inbox()``: what a device coming online would be handed. An accepted message with a
+  ``Topic`` replaces an undelivered one with the same topic for that subscription (RFC 8030
+  §5.4), as real push services do, so a message sent twice is stored once; ``deliver(sub)``
+  hands the inbox over (delivered messages are never replaced).
 """
 
 from __future__ import annotations
@@ -96,6 +104,7 @@ class Received:
     plaintext: bytes | None = None
     claims: Mapping[str, Any] | None = None
     error: str | None = None
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 class PushReceiver:
@@ -104,6 +113,7 @@ class PushReceiver:
         self._subscriptions: dict[str, BrowserSubscription] = {}
         self._scripts: dict[str, deque[Reply]] = {}
         self._received: list[Received] = []
+        self._inbox: dict[str, list[Received]] = {}  # undelivered, per subscription id
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._stopping = threading.Event()
@@ -150,6 +160,29 @@ class PushReceiver:
     def errors(self) -> list[str]:
         return [r.error for r in self.messages() if r.error is not None]
 
+    def raw_posts(self) -> int:
+        with self._lock:
+            return len(self._received)
+
+    def inbox(self, sub: BrowserSubscription | None = None) -> list[Received]:
+        """Accepted, undelivered messages (a newer one with the same topic replaced its twin)."""
+        with self._lock:
+            if sub is not None:
+                return list(self._inbox.get(sub.id, []))
+            return [r for box in self._inbox.values() for r in box]
+
+    def deliver(self, sub: BrowserSubscription) -> list[Received]:
+        """Hand ``sub``'s inbox to its device: those messages can no longer be replaced."""
+        with self._lock:
+            return self._inbox.pop(sub.id, [])
+
+    def _store(self, received: Received) -> None:
+        box = self._inbox.setdefault(received.subscription_id, [])
+        topic = received.headers.get("topic")
+        if topic is not None:
+            box[:] = [r for r in box if r.headers.get("topic") != topic]
+        box.append(received)
+
     def _answer(self, path: str, headers: Mapping[str, str], body: bytes) -> tuple[Reply, str]:
         sub_id = path.removeprefix("/push/")
         with self._lock:
@@ -164,9 +197,13 @@ class PushReceiver:
             error, plaintext, claims = self._check(sub, headers, body)
             if error is not None:
                 reply = Reply(403 if error.startswith("vapid") else 400)
-        received = Received(path, sub_id, headers, body, reply.status, plaintext, claims, error)
+        received = Received(
+            path, sub_id, headers, body, reply.status, plaintext, claims, error, time.monotonic()
+        )
         with self._lock:
             self._received.append(received)
+            if 200 <= reply.status < 300:
+                self._store(received)
         if reply.delay:
             self._stopping.wait(reply.delay)
         return reply, error or ""

@@ -1,0 +1,157 @@
+"""Browsers' push subscriptions, registered by the account signed in on each browser.
+
+An endpoint passes the guard (``backend.push.guard``) or nothing is stored; it is stored once,
+with the VAPID key id the browser subscribed with (the key served now).
+
+A browser has one subscription whoever signs in on it, so an endpoint registered by another
+account moves to the caller only when
+
+- the request carries the same keys (``p256dh``, ``auth``): it comes from the browser holding
+  the subscription, not from someone who only saw the endpoint URL; and
+- the caller's sign-in on this browser began after the endpoint was last registered: the newest
+  sign-in on a browser owns its subscription (a sign-in rotates the browser's session).
+
+A moved subscription gets a new id, so messages queued for the previous account are cancelled
+rather than shown to the new one. Otherwise the answer is 409 ``subscription_taken`` and nothing
+changes.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from backend.db.engine import Database
+from backend.domain.errors import Conflict, InvalidInput, Unavailable
+from backend.push.guard import (
+    MAX_ENDPOINT_CHARS,
+    PushPolicy,
+    Refused,
+    Subscription,
+    check_subscription,
+)
+from backend.push.vapid import VapidKey
+from backend.services.accounts import SignedIn
+from backend.services.devices import DeviceRegistry
+from backend.services.ports import WallClock
+from backend.services.sql import execute, fetch, is_pg
+
+
+class NewSubscription(NamedTuple):
+    endpoint: str
+    p256dh: str
+    auth: str
+    expires_at_ms: int | None  # the browser's expirationTime
+    device_id: str | None
+
+
+class Registered(NamedTuple):
+    id: int
+    key_id: str
+    created: bool  # False: this account had registered the endpoint already
+
+
+class _Held(NamedTuple):
+    id: int
+    account_id: int
+    p256dh: str
+    auth: str
+    registered_at_ms: int
+
+
+_INSERT = (
+    "INSERT INTO push_subscription (account_id, endpoint, p256dh, auth, key_id, device_id, "
+    "expires_at_ms, created_at_ms, registered_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (endpoint) DO NOTHING RETURNING id"
+)
+_RENEW = (
+    "UPDATE push_subscription SET p256dh = ?, auth = ?, key_id = ?, "
+    "device_id = COALESCE(?, device_id), expires_at_ms = ?, registered_at_ms = ? WHERE id = ?"
+)
+
+
+class PushSubscriptions:
+    def __init__(
+        self,
+        db: Database,
+        wall: WallClock,
+        devices: DeviceRegistry,
+        policy: PushPolicy,
+        key: VapidKey | None,
+    ) -> None:
+        self.db = db
+        self.wall = wall
+        self.devices = devices
+        self.policy = policy
+        self.key = key
+
+    def current_key(self) -> VapidKey:
+        if self.key is None:
+            raise Unavailable(
+                "push messages are not set up on this server (no VAPID key)",
+                code="push_unavailable",
+            )
+        return self.key
+
+    async def subscribe(self, account: SignedIn, new: NewSubscription) -> Registered:
+        key_id = self.current_key().key_id
+        try:
+            check_subscription(Subscription(new.endpoint, new.p256dh, new.auth), self.policy)
+        except Refused as refusal:
+            raise InvalidInput(refusal.message, code=refusal.reason) from None
+        if new.device_id is not None:
+            await self.devices.require(account.account_id, new.device_id)
+        now = self.wall.now_ms()
+        async with self.db.write() as conn:
+            held = await _held(conn, new.endpoint)
+            if held is None:
+                created = await _insert(conn, account.account_id, new, key_id, now)
+                if created is not None:
+                    return Registered(created, key_id, True)
+                held = await _held(conn, new.endpoint)  # a concurrent registration came first
+                assert held is not None
+            if held.account_id == account.account_id:
+                params = (new.p256dh, new.auth, key_id, new.device_id, new.expires_at_ms, now)
+                await execute(conn, _RENEW, (*params, held.id))
+                return Registered(held.id, key_id, False)
+            same_keys = (held.p256dh, held.auth) == (new.p256dh, new.auth)
+            if not same_keys or account.signed_in_at_ms <= held.registered_at_ms:
+                raise Conflict(
+                    "this push subscription is registered to another account; sign in again on "
+                    "this browser to move it to you",
+                    code="subscription_taken",
+                )
+            await execute(conn, "DELETE FROM push_subscription WHERE id = ?", (held.id,))
+            moved = await _insert(conn, account.account_id, new, key_id, now)
+            assert moved is not None
+            return Registered(moved, key_id, True)
+
+    async def unsubscribe(self, account_id: int, endpoint: str) -> None:
+        """Forget the caller's own subscription at ``endpoint``; anyone else's stays."""
+        if len(endpoint) > MAX_ENDPOINT_CHARS or not endpoint.isprintable():
+            return  # the guard never let such an endpoint in (and PostgreSQL refuses NUL)
+        async with self.db.write() as conn:
+            await execute(
+                conn,
+                "DELETE FROM push_subscription WHERE endpoint = ? AND account_id = ?",
+                (endpoint, account_id),
+            )
+
+
+async def _held(conn: AsyncConnection, endpoint: str) -> _Held | None:
+    sql = (
+        "SELECT id, account_id, p256dh, auth, registered_at_ms FROM push_subscription "
+        "WHERE endpoint = ?"
+    )
+    rows = await fetch(conn, sql + (" FOR UPDATE" if is_pg(conn) else ""), (endpoint,))
+    return _Held(*rows[0]) if rows else None
+
+
+async def _insert(
+    conn: AsyncConnection, account_id: int, new: NewSubscription, key_id: str, now: int
+) -> int | None:
+    params = (account_id, new.endpoint, new.p256dh, new.auth, key_id, new.device_id,
+              new.expires_at_ms, now, now)  # fmt: skip
+    rows = await fetch(conn, _INSERT, params)
+    return int(rows[0][0]) if rows else None
