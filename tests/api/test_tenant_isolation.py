@@ -221,8 +221,8 @@ async def test_b_with_a_cursor_gets_only_b_data(tenants: Tenants) -> None:
 async def test_me_shows_only_self(tenants: Tenants) -> None:
     a_me = (await tenants.a.client.get("/api/me")).json()
     b_me = (await tenants.b.client.get("/api/me")).json()
-    assert a_me == {"id": tenants.a_id, "email": "a@example.com"}
-    assert b_me == {"id": tenants.b_id, "email": "b@example.com"}
+    assert a_me == {"id": tenants.a_id, "email": "a@example.com", "time_zone": "UTC"}
+    assert b_me == {"id": tenants.b_id, "email": "b@example.com", "time_zone": "UTC"}
     assert tenants.a_id != tenants.b_id
 
 
