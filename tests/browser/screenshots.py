@@ -1,4 +1,5 @@
-"""Screenshots of the Log, History, Charts and Sync screens at 390 × 844 (`make screenshots`).
+"""Screenshots of the Log, History, Charts, Sync and Reminders screens at 390 × 844
+(`make screenshots`).
 
 The account tells a rehab story: the right knee was hurt seven weeks ago and is recovering, so
 the right leg lifts less than the left. Nine weeks of earlier sessions and the knee's status
@@ -170,6 +171,46 @@ def show_charts(page: Page) -> None:
     page.evaluate(SCROLL_TO_E1RM)
 
 
+# (limb, days, time, exercises, on): the knee's training, set up on the Reminders screen.
+REMINDERS = [
+    (
+        "right_leg",
+        ("mon", "wed", "fri"),
+        "07:30",
+        ("single-leg-press", "single-leg-extension"),
+        True,
+    ),
+    ("left_leg", ("tue", "sat"), "18:00", ("single-leg-press",), False),
+]
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def set_up_reminders(page: Page) -> None:
+    """From Settings: the story's reminders and quiet hours at night, typed in like a person."""
+    tab(page, "settings")
+    page.get_by_test_id("nav-reminders").click()
+    page.wait_for_selector("main[data-testid=screen-reminders]")
+    for limb, days, at, exercises, on in REMINDERS:
+        page.get_by_test_id("reminder-new").click()
+        page.get_by_test_id(f"reminder-limb-{limb}").check()
+        for day in DAYS:
+            page.get_by_test_id(f"reminder-day-{day}").set_checked(day in days)
+        page.get_by_test_id("reminder-time").fill(at)
+        for exercise in exercises:
+            page.locator(f"[data-testid=reminder-exercise][data-exercise={exercise}]").check()
+        page.get_by_test_id("reminder-enabled").set_checked(on)
+        page.get_by_test_id("reminder-save").click()
+        page.get_by_test_id("reminder-saved").filter(has_text="Saved").wait_for()
+    page.get_by_test_id("quiet-start").fill("22:00")
+    page.get_by_test_id("quiet-end").fill("07:00")
+    page.get_by_test_id("quiet-save").click()
+    expect(page.get_by_test_id("quiet-status")).to_have_text("Quiet from 22:00 to 07:00.")
+    wait_synced(page)
+    # The screen as it opens: notifications, then the list.
+    page.reload()
+    page.get_by_test_id("reminder").first.wait_for()
+
+
 def take(out: Path, base_url: str) -> list[Path]:
     shots = []
     with sync_playwright() as playwright:
@@ -182,8 +223,10 @@ def take(out: Path, base_url: str) -> list[Path]:
         tab(page, "log")
         log_today(page)
         # Log right after a save: the confirmation, "Same for left" and today's pairs show.
-        for name in ("log", "history", "charts", "sync"):
-            if name != "log":
+        for name in ("log", "history", "charts", "sync", "reminders"):
+            if name == "reminders":
+                set_up_reminders(page)
+            elif name != "log":
                 tab(page, name)
             acknowledge_alerts(page)
             if name == "charts":
