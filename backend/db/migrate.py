@@ -15,7 +15,9 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url)
+    # Alembic keeps options in a ConfigParser, to which "%" is syntax; URLs carry it in
+    # percent-escaped passwords.
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 

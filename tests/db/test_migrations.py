@@ -62,6 +62,11 @@ def tables(url: str) -> set[str]:
     return asyncio.run(run())
 
 
+def test_a_percent_escaped_password_reaches_alembic_unchanged() -> None:
+    url = "postgresql+asyncpg://sidewise:p%40ss%2Fword@db.internal:5432/sidewise"
+    assert alembic_config(url).get_main_option("sqlalchemy.url") == url
+
+
 def test_upgrade_from_empty_matches_the_tables(empty_url: str) -> None:
     upgrade(empty_url)
     assert tables(empty_url) == set(metadata.tables)
