@@ -47,6 +47,7 @@ from backend.services.reminder_content import AccountReminders
 log = logging.getLogger("sidewise.dispatch")
 DELIVERIES: dict[str, Delivery] = {"reminder": REMINDER, "alert": ALERT}
 REMINDER_TTL_MS = REMINDER.ttl * 1000
+RECORD_LINGER_S = 0.02
 
 
 class PushPort(Protocol):
@@ -183,7 +184,7 @@ class Dispatcher:
         last_start = now + self.lease_ms - self.send_budget_ms
         queue = deque(claimed)
         unsent: list[ClaimedSend] = []
-        recorder = _Recorder(self.db, token, self.wall)
+        recorder = _Recorder(self.db, token, self.wall, self.concurrency)
 
         async def work() -> None:
             while queue:
@@ -237,10 +238,11 @@ class _Recorder:
     """Writes outcomes while sends go on: whatever arrived since the last write, in one
     transaction, so a crash leaves few sent-but-unrecorded messages to send again."""
 
-    def __init__(self, db: Database, token: str, wall: WallClock) -> None:
+    def __init__(self, db: Database, token: str, wall: WallClock, group: int) -> None:
         self.db = db
         self.token = token
         self.wall = wall
+        self.group = group  # outcomes worth a transaction without waiting
         self.results: list[Result] = []
         self._waiting: list[Result] = []
         self._wake = asyncio.Event()
@@ -260,6 +262,9 @@ class _Recorder:
     async def _run(self) -> None:
         while True:
             await self._wake.wait()
+            if not self._closing and len(self._waiting) < self.group:
+                # A commit costs more than a send: let the sends in flight join this one.
+                await asyncio.sleep(RECORD_LINGER_S)
             self._wake.clear()
             batch, self._waiting = self._waiting, []
             if batch:

@@ -4,7 +4,7 @@ reaches every subscription, none is missed, and none is stored twice by the push
 2,000 reminders (250 accounts × 8, one subscription each) are written through the sync push,
 all due now. Three real dispatcher processes share them (``FOR UPDATE SKIP LOCKED``); when a
 third of the messages has arrived one is SIGKILLed, possibly between sending and recording.
-What it leased is sent again once its lease ends (7 s here).
+What it leased is sent again once its lease ends (11 s here).
 
 Exactly once over HTTP does not exist: a POST whose answer or whose recording a crash lost
 must be sent again, or the message could be lost. What holds is at-least-once sending and
@@ -47,9 +47,10 @@ pytestmark = pytest.mark.slow
 ACCOUNTS = 250
 PER_ACCOUNT = 8
 DISPATCHERS = 3
-LEASE_S = 7
+TIMEOUT_S = 3
+LEASE_S = 11
 BATCH = 64  # the dispatcher's claim: at most this many copies of messages are re-sent
-SEND_BUDGET_S = 2 * 1 + 3  # no send starts later than this before its lease ends
+SEND_BUDGET_S = 2 * TIMEOUT_S + 3  # no send starts later than this before its lease ends
 DEADLINE_S = 45.0
 SUBJECT = "mailto:ops@sidewise.test"
 
@@ -71,7 +72,7 @@ def start_dispatcher(url: str, key: VapidKey, log: Path) -> subprocess.Popen[byt
         SIDEWISE_VAPID_PRIVATE_KEY=key.private_raw(),
         SIDEWISE_VAPID_SUBJECT=SUBJECT,
         SIDEWISE_PUSH_ALLOW_LOOPBACK="1",
-        SIDEWISE_PUSH_TIMEOUT_SECONDS="1",
+        SIDEWISE_PUSH_TIMEOUT_SECONDS=str(TIMEOUT_S),
         SIDEWISE_DISPATCH_LEASE_SECONDS=str(LEASE_S),
         SIDEWISE_LOG_LEVEL="warning",
     )
@@ -141,9 +142,12 @@ async def test_sigkill_of_a_dispatcher_loses_and_duplicates_nothing(
             killed_at, kill_time = receiver.raw_posts(), time.monotonic()
 
             stored: set[tuple[str, str]] = set()
+            stored_s = 0.0
             while time.monotonic() - dispatch_began < DEADLINE_S:
-                stored = {(m.subscription_id, m.headers["topic"]) for m in receiver.inbox()}
-                if stored >= expected and (await states(database))["sent"] == len(expected):
+                stored = {(m.subscription_id, m.headers.get("topic", "")) for m in receiver.inbox()}
+                if stored >= expected and not stored_s:
+                    stored_s = time.monotonic() - dispatch_began
+                if stored_s and (await states(database))["sent"] == len(expected):
                     break
                 await asyncio.sleep(0.2)
             dispatch_s = time.monotonic() - dispatch_began
@@ -157,26 +161,29 @@ async def test_sigkill_of_a_dispatcher_loses_and_duplicates_nothing(
         raw = receiver.raw_posts()
         posts: dict[tuple[str, str], list[float]] = {}
         for m in receiver.messages():
-            posts.setdefault((m.subscription_id, m.headers["topic"]), []).append(m.at)
+            posts.setdefault((m.subscription_id, m.headers.get("topic", "")), []).append(m.at)
         twice = {key: at for key, at in posts.items() if len(at) > 1}
+        resent = sorted(at - kill_time for m in receiver.messages() if (at := m.at) > kill_time)
         print(
             f"\n{len(expected)} messages, {DISPATCHERS} dispatchers, one SIGKILLed after "
-            f"{killed_at} POSTs: all stored after {dispatch_s:.1f} s (seeding {seeded_s:.1f} s); "
+            f"{killed_at} POSTs ({receiver.aborted} cut off): all stored after {stored_s:.1f} s, "
+            f"all recorded after {dispatch_s:.1f} s (seeding {seeded_s:.1f} s); "
             f"raw POSTs {raw}, duplicate POSTs {raw - len(expected)} "
-            f"(keys sent twice: {len(twice)}), "
-            f"stored {len(inbox)}, missed {len(expected - stored)}; "
-            f"survivors exited {exits} on SIGTERM"
+            f"(keys sent twice: {len(twice)}), stored {len(inbox)}, "
+            f"missed {len(expected - stored)}; survivors exited {exits} on SIGTERM; "
+            f"last POST {resent[-1] if resent else 0:.1f} s after the kill"
         )
         assert receiver.errors() == [], logged
         assert exits == [0] * (DISPATCHERS - 1), logged
         # None missed, none stored twice.
         assert stored == expected, logged
         assert len(inbox) == len(expected)
-        # Only what the killed dispatcher had sent but not recorded goes out twice: at most one
-        # claim, first sent before the kill, again only once the lease had run out.
+        # A message goes out again only when its first outcome was lost: sent by the killed
+        # dispatcher but not recorded (at most its one claim), or a POST that timed out on a
+        # loaded machine yet arrived. Either way seconds later — after the lease ran out, or
+        # after the retry's backoff — never from two dispatchers holding it at once.
         assert raw - len(expected) <= BATCH
         for first, *again in twice.values():
-            assert first < kill_time
             assert min(again) - first >= LEASE_S - SEND_BUDGET_S
         assert (await states(database)) == {"sent": len(expected)}
         for message in inbox[:50]:

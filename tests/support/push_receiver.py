@@ -114,6 +114,7 @@ class PushReceiver:
         self._scripts: dict[str, deque[Reply]] = {}
         self._received: list[Received] = []
         self._inbox: dict[str, list[Received]] = {}  # undelivered, per subscription id
+        self.aborted = 0  # requests whose body never arrived in full
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._stopping = threading.Event()
@@ -250,6 +251,10 @@ def _handler(receiver: PushReceiver) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
+            if len(body) < length:  # the sender died mid-request: a push service drops it
+                receiver.aborted += 1
+                self.close_connection = True
+                return
             headers = {name.lower(): value for name, value in self.headers.items()}
             reply, error = receiver._answer(self.path, headers, body)
             text = error.encode()
