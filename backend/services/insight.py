@@ -43,6 +43,8 @@ class Insight:
         async with self.db.write() as conn:
             seq = await insight_store.lock_counter(conn, account_id)
             now = self.clock.now_ms()
+            # An open alert on an exercise not trained within the window stands no more: the
+            # reconciliation clears every open alert missing from what stands.
             changes = reconcile(
                 await self.standing(conn, account_id, now),
                 await insight_store.alert_records(conn, account_id),
@@ -66,13 +68,7 @@ class Insight:
         zone = await daily.account_zone(conn, account_id)
         today = local_day(now_ms, zone)
         first = today - timedelta(days=self.window_days - 1)
-        open_alerts = {
-            r.exercise
-            for r in await insight_store.alert_records(conn, account_id)
-            if r.cleared_at is None
-        }
-        recent = await insight_store.exercises_since(conn, account_id, first)
-        exercises = sorted(set(recent) | open_alerts)
+        exercises = await insight_store.exercises_since(conn, account_id, first)
         kinds = await insight_store.exercise_kinds(conn, account_id, exercises)
         statuses = await insight_store.limb_statuses(conn, account_id)
         standing: list[Alert] = []

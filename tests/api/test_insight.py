@@ -16,7 +16,7 @@ from backend.services.container import Services
 from backend.settings import Settings
 from tests.conftest import make_app, open_client
 from tests.domain.histories import at, sets_of, steady
-from tests.support.api import User, new_id, sign_up
+from tests.support.api import PASSWORD, User, new_id, sign_up
 from tests.support.fakes import FakeClock
 from tests.support.sets import push_all, set_ops
 
@@ -111,6 +111,15 @@ async def test_alert_reaches_another_device_and_acknowledging_sticks(
     assert after[lsi_id]["cleared_at"] == clock.now
     assert after[by_kind["volume"][0]]["cleared_at"] is None
     assert len(after) == 2
+
+    # Weeks without the exercise: nothing stands in the window, so the volume alert clears too.
+    me = await account_id(user)
+    clock.now = at(60)
+    await services_of(app).insight.evaluate(me)
+    # A month on, the tablet's sign-in has lapsed: sign in again, then pull.
+    login = await tablet.post("/api/auth/login", {"email": user.email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    assert all(a["cleared_at"] is not None for a in alerts_in(await tablet.pull_all()).values())
 
 
 async def account_id(user: User) -> int:
