@@ -13,6 +13,7 @@ from litestar import Litestar
 
 from backend.app import create_app
 from backend.services.passwords import Passwords
+from backend.services.ports import WallClock
 from backend.settings import Settings, load_settings
 from tests.support.api import User, sign_up
 from tests.support.databases import ENGINES, PostgresDatabase, SqliteTemplate, postgres_session
@@ -77,8 +78,14 @@ async def open_client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[Litestar]:
-    application = make_app(settings)
+def wall() -> WallClock | None:
+    """The app's wall clock: the system's, unless a test module overrides this with a fake."""
+    return None
+
+
+@pytest.fixture
+async def app(settings: Settings, wall: WallClock | None) -> AsyncIterator[Litestar]:
+    application = make_app(settings, wall=wall)
     yield application
     await application.state.services.db.dispose()
 

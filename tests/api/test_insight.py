@@ -13,8 +13,7 @@ from litestar import Litestar
 
 from backend.domain.symmetry import ASYMMETRY, LSI_UNINJURED
 from backend.services.container import Services
-from backend.settings import Settings
-from tests.conftest import make_app, open_client
+from tests.conftest import open_client
 from tests.domain.histories import at, sets_of, steady
 from tests.support.api import PASSWORD, User, new_id, sign_up
 from tests.support.fakes import FakeClock
@@ -30,10 +29,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[Litestar]:
-    application = make_app(settings, wall=clock)
-    yield application
-    await application.state.services.db.dispose()
+def wall(clock: FakeClock) -> FakeClock:
+    return clock
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +45,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[Litestar]:
-    application = make_app(settings, wall=clock)
-    yield application
-    await application.state.services.db.dispose()
+def wall(clock: FakeClock) -> FakeClock:
+    return clock
 
 
 @pytest.fixture
