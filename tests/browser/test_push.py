@@ -179,8 +179,8 @@ def deliver(page: Page, base_url: str, data: str) -> None:
 
 def shown_notifications(page: Page, count: int = 1) -> list[dict[str, Any]]:
     """The worker's notifications once ``count`` show (showNotification resolves after the
-    push event returns)."""
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    push event returns; a worker stopped while idle starts first, slowly on a busy machine)."""
+    deadline = time.monotonic() + 3 * TIMEOUT_MS / 1000
     while True:
         shown: list[dict[str, Any]] = page.evaluate(NOTIFICATIONS)
         if len(shown) >= count or time.monotonic() > deadline:
