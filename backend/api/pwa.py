@@ -36,8 +36,11 @@ def _send(
     return Response(body, media_type=asset.media_type, headers=headers)
 
 
-def pwa_routes(shell: Shell) -> list[HTTPRouteHandler]:
-    """Route handlers for ``shell``; its top-level names become fixed routes next to the API."""
+def pwa_routes(shell: Shell, csp: str) -> list[HTTPRouteHandler]:
+    """Route handlers for ``shell``; its top-level names become fixed routes next to the API.
+
+    ``csp`` goes on the service worker's script: a worker's policy comes from its own response.
+    """
     dirs, top_files = shell.top_level
 
     def lookup(path: str) -> Asset:
@@ -52,7 +55,8 @@ def pwa_routes(shell: Shell) -> list[HTTPRouteHandler]:
 
     @get("/sw.js", **_OPTS)
     async def service_worker(request: Request[Any, Any, Any]) -> Response[bytes]:
-        return _send(request, shell.service_worker, REVALIDATE, {"service-worker-allowed": "/"})
+        headers = {"service-worker-allowed": "/", "content-security-policy": csp}
+        return _send(request, shell.service_worker, REVALIDATE, headers)
 
     @get(f"{shell.prefix}/{{path:path}}", **_OPTS)
     async def versioned(request: Request[Any, Any, Any]) -> Response[bytes]:

@@ -9,11 +9,13 @@ async def test_unknown_host_header_is_refused(client) -> None:
 
 
 async def test_security_headers(client) -> None:
-    response = await client.get("/healthz")
-    csp = response.headers["content-security-policy"]
+    page, worker = await client.get("/"), await client.get("/sw.js")
+    assert page.headers["content-security-policy"] == worker.headers["content-security-policy"]
+    csp = page.headers["content-security-policy"]
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
-    assert response.headers["x-content-type-options"] == "nosniff"
+    for response in (page, worker, await client.get("/healthz")):
+        assert response.headers["x-content-type-options"] == "nosniff"
 
 
 async def test_unknown_route_and_method_are_problems(client) -> None:
