@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import socket
 
 import pytest
@@ -29,10 +30,17 @@ def b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-POINT = (
-    ec.generate_private_key(ec.SECP256R1())
-    .public_key()
-    .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+def _point(secret: int) -> bytes:
+    key = ec.derive_private_key(secret, ec.SECP256R1()).public_key()
+    return key.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+
+
+# A fixed key whose standard base64 uses "+" or "/", so the standard-alphabet row below is
+# refused for its alphabet on every run (a random key's encoding may have neither).
+POINT = next(
+    p for p in map(_point, itertools.count(1)) if {"+", "/"} & set(base64.b64encode(p).decode())
 )
 P256DH, AUTH = b64(POINT), b64(bytes(range(16)))
 POLICY = PushPolicy.from_settings(Settings())
@@ -103,7 +111,7 @@ NOT_ON_CURVE = b"\x04" + (1).to_bytes(32, "big") + (1).to_bytes(32, "big")
 KEY_REFUSALS = [
     ("", AUTH, "key_p256dh"),
     (P256DH + "!", AUTH, "key_p256dh"),  # not base64url
-    (base64.b64encode(POINT).decode().replace("-", "+"), AUTH, "key_p256dh"),
+    (base64.b64encode(POINT).decode(), AUTH, "key_p256dh"),  # standard alphabet, not url-safe
     (b64(POINT[:33]), AUTH, "key_p256dh"),  # compressed-length point
     (b64(b"\x05" + POINT[1:]), AUTH, "key_p256dh"),  # not the uncompressed prefix
     (b64(NOT_ON_CURVE), AUTH, "key_p256dh"),
