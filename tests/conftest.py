@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 from argon2 import PasswordHasher
+from hypothesis import settings as hypothesis_settings
 from litestar import Litestar
 
 from backend.app import create_app
@@ -17,6 +19,11 @@ from backend.services.ports import WallClock
 from backend.settings import Settings, load_settings
 from tests.support.api import User, sign_up
 from tests.support.databases import ENGINES, PostgresDatabase, SqliteTemplate, postgres_session
+
+# CI replays the same examples every run (a gate must not change its mind between two runs of
+# one commit); elsewhere every run explores new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Cheap Argon2id parameters keep hundreds of sign-ups fast; production uses the library default.
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
