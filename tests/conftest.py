@@ -13,12 +13,14 @@ from argon2 import PasswordHasher
 from hypothesis import settings as hypothesis_settings
 from litestar import Litestar
 
-from backend.app import create_app
+from backend.app import build_services, create_app
+from backend.services.container import Services
 from backend.services.passwords import Passwords
 from backend.services.ports import WallClock
 from backend.settings import Settings, load_settings
 from tests.support.api import User, sign_up
 from tests.support.databases import ENGINES, PostgresDatabase, SqliteTemplate, postgres_session
+from tests.support.fakes import SeededEntropy
 
 # CI replays the same examples every run (a gate must not change its mind between two runs of
 # one commit); elsewhere every run explores new ones.
@@ -88,6 +90,16 @@ async def open_client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
 def wall() -> WallClock | None:
     """The app's wall clock: the system's, unless a test module overrides this with a fake."""
     return None
+
+
+@pytest.fixture
+async def services(settings: Settings, wall: WallClock | None) -> AsyncIterator[Services]:
+    """The use cases without HTTP, on the test database, with fixed-seed entropy."""
+    built = build_services(
+        settings, wall=wall, entropy=SeededEntropy(7), passwords=Passwords(4, FAST_HASHER)
+    )
+    yield built
+    await built.db.dispose()
 
 
 @pytest.fixture

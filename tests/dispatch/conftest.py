@@ -14,13 +14,12 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from backend.app import build_dispatcher, build_services
+from backend.app import build_dispatcher
 from backend.push.vapid import VapidKey
 from backend.services.container import Services
 from backend.services.dispatch import Dispatcher
-from backend.services.passwords import Passwords
 from backend.settings import Settings
-from tests.conftest import FAST_HASHER, make_settings
+from tests.conftest import make_settings
 from tests.support.fakes import FakeClock, SeededEntropy
 from tests.support.lifters import Lifter, new_lifter
 from tests.support.push_receiver import PushReceiver
@@ -62,12 +61,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def services(settings: Settings, clock: FakeClock) -> AsyncIterator[Services]:
-    built = build_services(
-        settings, wall=clock, entropy=SeededEntropy(3), passwords=Passwords(4, FAST_HASHER)
-    )
-    yield built
-    await built.db.dispose()
+def wall(clock: FakeClock) -> FakeClock:
+    return clock
 
 
 @pytest.fixture

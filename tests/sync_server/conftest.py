@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import pytest
 
-from backend.app import build_services
 from backend.services.container import Services
-from backend.services.passwords import Passwords
-from backend.settings import Settings
 from sync.hlc import Hlc
 from sync.ids import uuid7
 from sync.wire import Op, PushRequest, PushResponse
-from tests.conftest import FAST_HASHER
 from tests.support.api import PASSWORD
-from tests.support.fakes import FakeClock, SeededEntropy
+from tests.support.fakes import FakeClock
 
 T0 = 1_795_000_000_000  # 2026-11-19, the fake "now" minus ten minutes
 NOW = T0 + 600_000
@@ -54,12 +49,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def services(settings: Settings, clock: FakeClock) -> AsyncIterator[Services]:
-    built = build_services(
-        settings, wall=clock, entropy=SeededEntropy(7), passwords=Passwords(4, FAST_HASHER)
-    )
-    yield built
-    await built.db.dispose()
+def wall(clock: FakeClock) -> FakeClock:
+    return clock
 
 
 async def new_account(services: Services, devices: int = 1) -> list[Replica]:
