@@ -48,7 +48,7 @@ class ClockDriftError(HlcError):
 
 
 class CounterOverflowError(HlcError):
-    """More events within one wall-clock millisecond than the counter can number."""
+    """The clock would pass the last representable instant (the end of year 9999)."""
 
 
 def is_node_id(text: str) -> bool:
@@ -100,8 +100,14 @@ def _check(clock: Hlc) -> Hlc:
 
 
 def _advance(node: str, wall_ms: int, counter: int) -> Hlc:
+    # An exhausted counter carries into the next logical millisecond instead of failing, so no
+    # message can make a clock refuse its next event. Only a message at or ahead of the clock
+    # can force a carry, and it lands 1 ms past that message; every further millisecond of lead
+    # takes 65,536 more events, so the clock stays within the drift limit + 1 ms of wall time.
     if counter > MAX_COUNTER:
-        raise CounterOverflowError(f"counter exhausted at wall time {wall_ms} ms")
+        if wall_ms == MAX_WALL_MS:
+            raise CounterOverflowError(f"clock exhausted at the last instant {MAX_WALL_MS} ms")
+        wall_ms, counter = wall_ms + 1, 0
     return _check(Hlc(wall_ms, counter, node))
 
 

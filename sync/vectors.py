@@ -100,8 +100,11 @@ def _hlc_scripts(rng: random.Random) -> list[Json]:
     for i in range(360):
         family = i % 6
         node = rng.choice(nodes)
-        if family == 3:  # counters near the top, wall clock stalled or going back: overflow
-            start = Hlc(T0 + rng.randint(0, 10**6), rng.randint(0xFFF0, MAX_COUNTER), node)
+        if family == 3:  # counters near the top, wall clock stalled or going back: carries,
+            # and at the last representable instant an overflow
+            offset = rng.randint(0, 10**6)
+            wall = MAX_WALL_MS if i % 4 == 3 else T0 + offset
+            start = Hlc(wall, rng.randint(0xFFF0, MAX_COUNTER), node)
             scripts.append(_hlc_script(rng, nodes, start, ["regress", "same", "same"], 0.7))
             continue
         if family == 4:  # calendar edges

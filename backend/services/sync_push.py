@@ -29,6 +29,10 @@ class _Batch:
     def settle(self, checked: CheckedOp, status: OpStatus, reason: str | None = None) -> None:
         self.results[checked.index] = OpResult(checked.op.op_id, status, reason)
 
+    def status(self, checked: CheckedOp) -> OpStatus | None:
+        result = self.results[checked.index]
+        return None if result is None else result.status
+
 
 # Record types whose changes can raise or clear an imbalance alert.
 JUDGED = frozenset({"set", "limb_status", "exercise"})
@@ -62,11 +66,15 @@ class SyncPush:
 
         batch = self._check(request)
         if batch.candidates:
-            newest = max(checked.hlc for checked in batch.candidates)
+            checked = list(batch.candidates)
             judged = await self.db.write_shared(
                 lambda conn: self._apply(conn, account_id, request.device_id, batch)
             )
-            self.clock.observe(newest)
+            # From the commit to the reply only steps that cannot fail: the clock follows the
+            # ops this batch acknowledged (never one it refused), the rest is building the reply.
+            acknowledged = [c.hlc for c in checked if batch.status(c) != "rejected"]
+            if acknowledged:
+                self.clock.observe(max(acknowledged))
             if judged:
                 self.after_commit(account_id)
         for copy, first in batch.copies:
@@ -105,12 +113,16 @@ class SyncPush:
         self, conn: AsyncConnection, account_id: int, device_id: str, batch: _Batch
     ) -> bool:
         """Apply the batch; True when it changed a record type alerts are judged on."""
-        # The counter row lock serialises this account's pushes: commit order = seq order.
-        seq = await sync_store.bump_seq(conn, account_id)
+        # Pushes of one account take turns from here to commit, so a retry racing its original
+        # is judged after it. A batch of nothing but duplicates and refusals ends before writing
+        # anything: no sequence bump, no row, no fsync.
+        await sync_store.lock_account(conn, account_id)
         await self._drop_known_ops(conn, account_id, batch)
         await self._drop_foreign_records(conn, account_id, batch)
         if not batch.candidates:
             return False
+        # The counter row lock, held to commit, makes commit order = seq order.
+        seq = await sync_store.bump_seq(conn, account_id)
 
         records = {checked.op.record_id for checked in batch.candidates}
         state = await sync_store.load_fields(conn, account_id, records)

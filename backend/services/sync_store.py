@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.domain.records import SERVER_RECORDS
-from backend.services.sql import bigint, bulk, fetch, ids, text
+from backend.services.sql import bigint, bulk, fetch, ids, is_pg, text
 from backend.services.sql import execute as run
 from backend.services.sync_checks import CheckedOp
 
@@ -63,6 +63,17 @@ _SET_CONFLICT = (
     + ", ".join(f"{c.name} = excluded.{c.name}" for c in SET_COLUMNS[2:])
     + " WHERE logged_set.account_id = excluded.account_id"
 )
+
+
+async def lock_account(conn: AsyncConnection, account_id: int) -> None:
+    """Serialise this account's pushes until commit without writing anything.
+
+    SQLite has one writer, which already serialises every push. PostgreSQL takes a
+    transaction-scoped advisory lock keyed by the account id: unlike a row lock it assigns no
+    transaction id, so a push that ends up writing nothing commits without a WAL flush.
+    """
+    if is_pg(conn):
+        await run(conn, "SELECT pg_advisory_xact_lock(?)", (account_id,))
 
 
 async def bump_seq(conn: AsyncConnection, account_id: int) -> int:

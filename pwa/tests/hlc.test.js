@@ -121,15 +121,25 @@ test("clocks out of range are refused on encode, send and receive", () => {
   assert.ok(isNodeId(NODE) && !isNodeId(`${NODE}0`) && !isNodeId(undefined));
 });
 
-test("counter overflow is refused and leaves the clock as it was", () => {
+test("an exhausted counter carries into the next millisecond", () => {
   const full = Object.freeze({ wallMs: 1000, counter: MAX_COUNTER, node: NODE });
-  const overflow = (e) => e instanceof CounterOverflowError && e.code === "counter_overflow";
-  assert.throws(() => send(full, 1000), overflow);
-  assert.throws(() => send(full, 10), CounterOverflowError); // wall clock went back
+  assert.deepEqual(send(full, 1000), { wallMs: 1001, counter: 0, node: NODE });
+  assert.deepEqual(send(full, 10), { wallMs: 1001, counter: 0, node: NODE }); // wall went back
   assert.deepEqual(full, { wallMs: 1000, counter: MAX_COUNTER, node: NODE });
-  assert.deepEqual(send(full, 1001), { wallMs: 1001, counter: 0, node: NODE });
+  assert.deepEqual(send(full, 1002), { wallMs: 1002, counter: 0, node: NODE });
   const msg = { wallMs: 2000, counter: MAX_COUNTER, node: "f".repeat(16) };
-  assert.throws(() => receive(full, msg, 1500), CounterOverflowError);
+  assert.deepEqual(receive(full, msg, 1500), { wallMs: 2001, counter: 0, node: NODE });
+  const edge = { ...msg, wallMs: 1000 + MAX_DRIFT_MS };
+  assert.deepEqual(receive(full, edge, 1000), { wallMs: 1001 + MAX_DRIFT_MS, counter: 0, node: NODE });
+});
+
+test("a clock at the last instant overflows and stays as it was", () => {
+  const last = Object.freeze({ wallMs: MAX_WALL_MS, counter: MAX_COUNTER, node: NODE });
+  const overflow = (e) => e instanceof CounterOverflowError && e.code === "counter_overflow";
+  assert.throws(() => send(last, MAX_WALL_MS), overflow);
+  const msg = { ...last, node: "f".repeat(16) };
+  assert.throws(() => receive({ wallMs: 0, counter: 0, node: NODE }, msg, MAX_WALL_MS), overflow);
+  assert.deepEqual(last, { wallMs: MAX_WALL_MS, counter: MAX_COUNTER, node: NODE });
 });
 
 test("receive follows up to max drift ahead and no further", () => {
@@ -178,6 +188,28 @@ test("property: receive yields a stamp after both the clock and the message", ()
     assert.ok(compare(next, clock) > 0 && next.wallMs >= msg.wallMs && next.wallMs >= now);
     assert.ok(next.wallMs > msg.wallMs || next.counter > msg.counter);
     assert.equal(next.node, clock.node);
+  }
+});
+
+test("property: full counters within the drift limit never make a clock fail", () => {
+  const rng = prng(5);
+  for (let run = 0; run < 200; run++) {
+    let now = rng.int(0, 2e12);
+    let clock = { wallMs: now, counter: rng.pick([0, MAX_COUNTER - 1, MAX_COUNTER]), node: NODE };
+    let latest = now;
+    for (let i = 0; i < 40; i++) {
+      now = Math.max(0, now + rng.int(-3, 3));
+      latest = Math.max(latest, now);
+      const msg = {
+        wallMs: now + rng.pick([-1, 0, MAX_DRIFT_MS - 1, MAX_DRIFT_MS]),
+        counter: rng.pick([MAX_COUNTER - 1, MAX_COUNTER]),
+        node: "f".repeat(16),
+      };
+      const next = rng.next() < 0.5 ? send(clock, now) : receive(clock, msg, now);
+      assert.ok(compare(next, clock) > 0);
+      clock = next;
+    }
+    assert.ok(clock.wallMs <= latest + MAX_DRIFT_MS + 1);
   }
 });
 

@@ -178,11 +178,17 @@ def test_receive_passes_both_clocks(clock: Hlc, msg: Hlc, now: int) -> None:
         return
     except CounterOverflowError:
         assert MAX_COUNTER in (clock.counter, msg.counter)
+        assert max(clock.wall_ms, msg.wall_ms) == MAX_WALL_MS
         return
     assert after > clock
     assert (after.wall_ms, after.counter) > (msg.wall_ms, msg.counter)
-    assert after.wall_ms == max(clock.wall_ms, msg.wall_ms, now)
     assert after.node == clock.node
+    top = max(clock.wall_ms, msg.wall_ms, now)
+    if after.wall_ms == top + 1:  # an exhausted counter carried into the next millisecond
+        assert after.counter == 0
+        assert MAX_COUNTER in (clock.counter, msg.counter)
+        return
+    assert after.wall_ms == top
     if after.wall_ms not in (clock.wall_ms, msg.wall_ms):
         assert after.counter == 0
 
@@ -217,15 +223,46 @@ def test_drift_refuses_and_leaves_clock_unchanged() -> None:
         receive(clock, Hlc(T0 + 11, 0, OTHER), T0, max_drift_ms=10)
 
 
-def test_counter_overflow() -> None:
+def test_exhausted_counter_carries_into_the_next_millisecond() -> None:
     full = Hlc(T0, MAX_COUNTER, NODE)
+    assert send(full, T0) == Hlc(T0 + 1, 0, NODE)
+    assert send(full, T0 - 10) == Hlc(T0 + 1, 0, NODE)  # wall clock went back
+    assert send(full, T0 + 1) == Hlc(T0 + 1, 0, NODE)  # the next millisecond resets it too
+    assert send(full, T0 + 2) == Hlc(T0 + 2, 0, NODE)
+    assert receive(Hlc(T0, 0, NODE), Hlc(T0, MAX_COUNTER, OTHER), T0) == Hlc(T0 + 1, 0, NODE)
+    assert receive(Hlc(T0 - 1, 0, NODE), Hlc(T0, MAX_COUNTER, OTHER), T0) == Hlc(T0 + 1, 0, NODE)
+    # A message at the drift limit with a full counter leads by at most 1 ms more.
+    edge = Hlc(T0 + MAX_DRIFT_MS, MAX_COUNTER, OTHER)
+    assert receive(Hlc(T0, 0, NODE), edge, T0) == Hlc(T0 + MAX_DRIFT_MS + 1, 0, NODE)
+
+
+def test_clock_at_the_end_of_time_overflows() -> None:
+    last = Hlc(MAX_WALL_MS, MAX_COUNTER, NODE)
     with pytest.raises(CounterOverflowError):
-        send(full, T0)
+        send(last, MAX_WALL_MS)
     with pytest.raises(CounterOverflowError):
-        receive(Hlc(T0, 0, NODE), Hlc(T0, MAX_COUNTER, OTHER), T0)
-    with pytest.raises(CounterOverflowError):
-        receive(Hlc(T0 - 1, 0, NODE), Hlc(T0, MAX_COUNTER, OTHER), T0)
-    assert send(full, T0 + 1) == Hlc(T0 + 1, 0, NODE)  # the next millisecond resets it
+        receive(Hlc(0, 0, NODE), Hlc(MAX_WALL_MS, MAX_COUNTER, OTHER), MAX_WALL_MS)
+    assert send(Hlc(MAX_WALL_MS, MAX_COUNTER - 1, NODE), 0) == last
+
+
+@given(hlcs, st.lists(st.tuples(st.booleans(), hlcs, st.integers(-5, 5)), max_size=40))
+def test_no_event_within_the_drift_limit_fails(start: Hlc, events: list[Any]) -> None:
+    """Whatever the counters, a clock below the year 9999 accepts every event in bounds."""
+    clock = Hlc(min(start.wall_ms, T0), start.counter, start.node)
+    now = latest = T0
+    for is_send, msg, tick in events:
+        now = max(0, now + tick)
+        latest = max(latest, now)
+        if is_send:
+            after = send(clock, now)
+        else:
+            msg = Hlc(min(msg.wall_ms, now + MAX_DRIFT_MS), msg.counter, msg.node)
+            after = receive(clock, msg, now)
+            assert after > msg
+        assert after > clock
+        clock = after
+    # Bounded clock influence: past the drift limit, 1 ms per 65,536 events at most.
+    assert clock.wall_ms <= latest + MAX_DRIFT_MS + 1 + len(events) // (MAX_COUNTER + 1)
 
 
 def _replay(script: dict[str, Any]) -> list[object]:
@@ -269,6 +306,13 @@ def test_vector_scripts_cover_every_rule() -> None:
                 seen.add(expect["error"])
                 continue
             after = Hlc.parse(expect)
+            top = max(clock.wall_ms, now)
+            if step["kind"] == "recv":
+                top = max(top, Hlc.parse(step["msg"]).wall_ms)
+            if after.wall_ms > top:
+                seen.add(f"{step['kind']}: counter carry")
+                clock = after
+                continue
             if step["kind"] == "recv":
                 msg = Hlc.parse(step["msg"])
                 if msg.wall_ms - now == MAX_DRIFT_MS:
@@ -290,6 +334,8 @@ def test_vector_scripts_cover_every_rule() -> None:
         "wall clock regression",
         "clock_drift",
         "counter_overflow",
+        "send: counter carry",
+        "recv: counter carry",
         "drift edge accepted",
         "recv: equal walls",
         "recv: local ahead",

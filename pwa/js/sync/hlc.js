@@ -56,7 +56,7 @@ export class ClockDriftError extends HlcError {
   }
 }
 
-/** More events within one wall-clock millisecond than the counter can number. */
+/** The clock would pass the last representable instant (the end of year 9999). */
 export class CounterOverflowError extends HlcError {
   /** @param {string} message */
   constructor(message) {
@@ -167,8 +167,14 @@ function checkNow(nowMs) {
 
 /** @param {string} node @param {number} wallMs @param {number} counter */
 function advance(node, wallMs, counter) {
+  // An exhausted counter carries into the next logical millisecond instead of failing, so no
+  // message can make a clock refuse its next event (see sync/hlc.py for the bound this keeps).
   if (counter > MAX_COUNTER) {
-    throw new CounterOverflowError(`counter exhausted at wall time ${wallMs} ms`);
+    if (wallMs === MAX_WALL_MS) {
+      throw new CounterOverflowError(`clock exhausted at the last instant ${MAX_WALL_MS} ms`);
+    }
+    wallMs += 1;
+    counter = 0;
   }
   return check({ wallMs, counter, node });
 }
