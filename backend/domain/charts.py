@@ -12,6 +12,8 @@ from datetime import UTC, date, timedelta, tzinfo
 
 import msgspec
 
+from backend.domain.errors import InvalidInput
+from backend.domain.records import EARLIEST_MS, LATEST_MS
 from backend.domain.strength import (
     DailyBest,
     Formula,
@@ -24,6 +26,24 @@ from backend.domain.strength import (
 from backend.domain.symmetry import LSI_INJURED, LSI_UNINJURED, SessionLsi, lsi_series
 
 _WEEK_END = timedelta(days=6)
+_EPOCH = date(1970, 1, 1)
+# The local days a set can fall on: performed_at spans EARLIEST_MS..LATEST_MS (UTC) and no time
+# zone is a whole day away from UTC. A chart is asked for days within them, never for days
+# whose week arithmetic would leave the calendar.
+FIRST_DAY = _EPOCH + timedelta(milliseconds=EARLIEST_MS) - timedelta(days=1)
+LAST_DAY = _EPOCH + timedelta(milliseconds=LATEST_MS) + timedelta(days=1)
+
+
+def check_range(start: date | None, end: date | None) -> None:
+    """Refuse a chart range outside the days sets can be logged on, or ending before it starts."""
+    for name, day in (("from", start), ("to", end)):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise InvalidInput(
+                f"{name} must be a day from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}",
+                code="date_out_of_range",
+            )
+    if start is not None and end is not None and start > end:
+        raise InvalidInput("from must not be after to", code="invalid_range")
 
 
 class Baseline(msgspec.Struct, frozen=True, kw_only=True):
