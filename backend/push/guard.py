@@ -3,7 +3,10 @@
 A subscription's endpoint is a URL the client chose, and the server sends requests to it: left
 unchecked it would let any user make the server reach its own network. So an endpoint must be
 
-- at most 1,000 characters of printable ASCII, an absolute URL with a host;
+- at most 1,000 characters of printable ASCII, an absolute URL with a host; nothing URL parsers
+  disagree on: no backslash, fragment, percent-escape in the host, IDN (punycode) label,
+  trailing dot, or IPv4 address in any spelling (decimal, octal, hex, shortened); the path and
+  query only in RFC 3986 characters;
 - ``https`` on port 443 (written or implied), with no user name or password;
 - on a known push service: ``PushPolicy.host_suffixes`` (``SIDEWISE_PUSH_HOST_SUFFIXES``), where
   ``.example.com`` matches any subdomain and ``example.com`` only that host. The defaults are the
@@ -25,6 +28,9 @@ addresses: the in-test push receiver.
 API:
 - ``PushPolicy.from_settings(settings)``;
 - ``check_subscription(subscription, policy) -> Target``: at subscribe time and before each send;
+  the ``Target`` carries the endpoint rebuilt from its checked parts (``url``), which is what
+  is stored and sent to: no other code parses an endpoint;
+- ``parse_endpoint(endpoint) -> Target``: that parse alone, without the policy;
 - ``check_resolved(target, policy)``: at send time; raises ``OSError`` when the name does not
   resolve (a transient failure, not a refusal);
 - ``check_address(address, policy)``: one IP address, used by the transport at connect time.
@@ -41,7 +47,6 @@ import ipaddress
 import re
 import socket
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -63,6 +68,23 @@ REASONS = frozenset(
     }
 )
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
+_URL = re.compile(
+    r"(?P<scheme>https?)://(?P<authority>[^/?#]*)(?P<path>/[^?#]*)?(?P<query>\?[^#]*)?",
+    re.IGNORECASE,
+)
+# RFC 3986 characters only, "%" only as an escape: nothing a client library would re-encode.
+_PCHARS = r"[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2}"
+_PATH = re.compile(rf"/(?:{_PCHARS})*")
+_QUERY = re.compile(rf"\?(?:{_PCHARS}|\?)*")
+_AUTHORITY = re.compile(r"(?P<host>[A-Za-z0-9.-]+)(?::(?P<port>[0-9]{1,5}))?")
+_IPV6_AUTHORITY = re.compile(r"\[(?P<host>[0-9A-Fa-f:.]+)\](?::(?P<port>[0-9]{1,5}))?")
+# A host name in the form DNS and every URL parser agree on: lower-case LDH labels, no empty
+# label (so no trailing dot), no punycode (IDN look-alikes), and a top-level label that starts
+# with a letter (so no IPv4 address in any of its decimal, octal or hex spellings).
+_DNS_LABEL = r"(?!xn--)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_DNS_NAME = re.compile(
+    rf"(?=.{{1,253}}$)(?:{_DNS_LABEL}\.)*(?!xn--)[a-z](?:[a-z0-9-]{{0,61}}[a-z0-9])?"
+)
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 
@@ -96,11 +118,14 @@ class PushPolicy:
 
 @dataclass(frozen=True)
 class Target:
-    """Where an accepted endpoint points: ``origin`` is the VAPID audience."""
+    """Where an accepted endpoint points, as the guard parsed it: ``origin`` is the VAPID
+    audience and ``url`` the endpoint rebuilt from the checked parts, the only form stored and
+    sent to (any URL parser reads the same host in it)."""
 
     origin: str
     host: str
     port: int
+    url: str
 
 
 def check_subscription(subscription: Subscription, policy: PushPolicy) -> Target:
@@ -116,34 +141,68 @@ def check_subscription(subscription: Subscription, policy: PushPolicy) -> Target
     return target
 
 
-def check_endpoint(endpoint: str, policy: PushPolicy) -> Target:
+def parse_endpoint(endpoint: str) -> Target:
+    """The one parse of an endpoint: its parts checked and rebuilt, before any policy."""
     if len(endpoint) > MAX_ENDPOINT_CHARS:
         raise Refused(
             "endpoint_too_long", f"the endpoint is longer than {MAX_ENDPOINT_CHARS} characters"
         )
     if not endpoint.isascii() or not endpoint.isprintable() or " " in endpoint:
         raise Refused("endpoint_malformed", "the endpoint must be a URL in printable ASCII")
-    try:
-        parts = urlsplit(endpoint)
-        port = parts.port
-    except ValueError:
-        raise Refused("endpoint_malformed", "the endpoint is not a valid URL") from None
-    host = parts.hostname
-    if not host or parts.scheme not in ("http", "https"):
+    # Backslashes and fragments mean different things to different URL parsers (WHATWG reads
+    # "\" as "/"); no browser puts either in a push endpoint.
+    match = _URL.fullmatch(endpoint)
+    if match is None or "\\" in endpoint:
         raise Refused("endpoint_malformed", "the endpoint must be an absolute http(s) URL")
-    if "@" in parts.netloc:
+    scheme, authority, path, query = match.group("scheme", "authority", "path", "query")
+    scheme = scheme.lower()
+    if "@" in authority:
         raise Refused("endpoint_userinfo", "the endpoint must not carry a user name or password")
-    default_port = 443 if parts.scheme == "https" else 80
-    target = Target(f"{parts.scheme}://{parts.netloc.lower()}", host, port or default_port)
+    if (
+        "%" in authority
+        or _PATH.fullmatch(path or "/") is None
+        or (query is not None and _QUERY.fullmatch(query) is None)
+    ):
+        raise Refused("endpoint_malformed", "the endpoint has characters a URL cannot carry")
+    host, port = _authority(authority)
+    default_port = 443 if scheme == "https" else 80
+    netloc = (f"[{host}]" if ":" in host else host) + (
+        "" if port in (None, default_port) else f":{port}"
+    )
+    origin = f"{scheme}://{netloc}"
+    return Target(origin, host, port or default_port, origin + (path or "/") + (query or ""))
+
+
+def check_endpoint(endpoint: str, policy: PushPolicy) -> Target:
+    target = parse_endpoint(endpoint)
+    host = target.host
     if policy.allow_loopback and host in LOOPBACK_HOSTS:
         return target
-    if parts.scheme != "https":
+    if not target.origin.startswith("https://"):
         raise Refused("endpoint_not_https", "the endpoint must use https")
-    if port not in (None, 443):
+    if target.port != 443:
         raise Refused("endpoint_port", "the endpoint must use port 443")
-    if not any(_matches(host, suffix) for suffix in policy.host_suffixes):
+    if not _DNS_NAME.fullmatch(host) or not any(_matches(host, s) for s in policy.host_suffixes):
         raise Refused("endpoint_host", f"{host} is not a known push service")
     return target
+
+
+def _authority(authority: str) -> tuple[str, int | None]:
+    """The lower-case host and the port of ``host[:port]``; IPv6 literals come unbracketed."""
+    bracketed = _IPV6_AUTHORITY.fullmatch(authority)
+    match = bracketed or _AUTHORITY.fullmatch(authority)
+    if match is None:
+        raise Refused("endpoint_malformed", "the endpoint's host is not a host name")
+    host, port_text = match.group("host").lower(), match.group("port")
+    if bracketed:
+        try:
+            host = ipaddress.IPv6Address(host).compressed
+        except ValueError:
+            raise Refused("endpoint_malformed", "the endpoint's IPv6 address is invalid") from None
+    port = None if port_text is None else int(port_text)
+    if port is not None and not 0 < port < 65536:
+        raise Refused("endpoint_malformed", "the endpoint's port is out of range")
+    return host, port
 
 
 def check_resolved(target: Target, policy: PushPolicy) -> None:

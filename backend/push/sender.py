@@ -5,7 +5,9 @@ dict it is given and blocks; so the sender uses only its encryption (``WebPusher
 aes128gcm) and makes the request itself:
 
 - the endpoint passes the guard (``guard.check_subscription``) and its addresses are public at
-  send time (``guard.check_resolved``; the transport checks the connected peer again);
+  send time (``guard.check_resolved``; the transport checks the connected peer again); the
+  request goes to the guard's rebuilt ``Target.url``, so the host the guard judged is the host
+  contacted;
 - a payload over ``MAX_PAYLOAD_BYTES`` is refused before any network;
 - ``TTL``, ``Urgency`` and, when given, ``Topic`` (≤ 32 base64url characters; a newer message
   with the same topic replaces an undelivered one) are always sent;
@@ -184,8 +186,9 @@ class PushSender:
             return Outcome("refused", refusal.reason, detail=refusal.message)
         except OSError as exc:
             return Outcome("retry", "unresolved", retry_after=backoff(attempt), detail=str(exc))
+        # From here on only the guard's parse of the endpoint is used, never the raw text.
         info = {
-            "endpoint": subscription.endpoint,
+            "endpoint": target.url,
             "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
         }
         body = WebPusher(info).encode(payload, "aes128gcm")["body"]
@@ -200,7 +203,7 @@ class PushSender:
             headers["Topic"] = topic
         try:
             response = self._session.post(
-                subscription.endpoint,
+                target.url,
                 data=body,
                 headers=headers,
                 timeout=self._timeout,

@@ -25,11 +25,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from backend.db.engine import Database
 from backend.domain.errors import Conflict, InvalidInput, Unavailable
 from backend.push.guard import (
-    MAX_ENDPOINT_CHARS,
     PushPolicy,
     Refused,
     Subscription,
     check_subscription,
+    parse_endpoint,
 )
 from backend.push.vapid import VapidKey
 from backend.services.accounts import SignedIn
@@ -97,9 +97,13 @@ class PushSubscriptions:
     async def subscribe(self, account: SignedIn, new: NewSubscription) -> Registered:
         key_id = self.current_key().key_id
         try:
-            check_subscription(Subscription(new.endpoint, new.p256dh, new.auth), self.policy)
+            target = check_subscription(
+                Subscription(new.endpoint, new.p256dh, new.auth), self.policy
+            )
         except Refused as refusal:
             raise InvalidInput(refusal.message, code=refusal.reason) from None
+        # Stored as the guard rebuilt it: one spelling per endpoint, so one owner per endpoint.
+        new = new._replace(endpoint=target.url)
         if new.device_id is not None:
             await self.devices.require(account.account_id, new.device_id)
         now = self.wall.now_ms()
@@ -129,13 +133,15 @@ class PushSubscriptions:
 
     async def unsubscribe(self, account_id: int, endpoint: str) -> None:
         """Forget the caller's own subscription at ``endpoint``; anyone else's stays."""
-        if len(endpoint) > MAX_ENDPOINT_CHARS or not endpoint.isprintable():
+        try:
+            stored = parse_endpoint(endpoint).url
+        except Refused:
             return  # the guard never let such an endpoint in (and PostgreSQL refuses NUL)
         async with self.db.write() as conn:
             await execute(
                 conn,
-                "DELETE FROM push_subscription WHERE endpoint = ? AND account_id = ?",
-                (endpoint, account_id),
+                "DELETE FROM push_subscription WHERE endpoint IN (?, ?) AND account_id = ?",
+                (stored, endpoint, account_id),
             )
 
 

@@ -193,6 +193,23 @@ async def test_only_your_own_subscription_can_be_deleted(
     assert [r["endpoint"] for r in await stored(app)] == [sub.endpoint]
 
 
+async def test_an_endpoint_is_stored_as_the_guard_rebuilt_it(
+    app: Litestar, user: User, new_user: Callable[[str], Awaitable[User]]
+) -> None:
+    """Another spelling of the same URL is the same endpoint: one row, one owner."""
+    loose = FCM.replace("https://fcm.", "HTTPS://FCM.").replace(".com/", ".com:443/")
+    assert (await user.post(SUBSCRIPTIONS, browser(loose).as_json())).status_code == 201
+    assert [r["endpoint"] for r in await stored(app)] == [FCM]
+    other = await new_user("other@example.com")
+    response = await other.post(SUBSCRIPTIONS, browser(FCM).as_json())
+    assert (response.status_code, response.json()["code"]) == (409, "subscription_taken")
+    response = await user.client.request(
+        "DELETE", SUBSCRIPTIONS, json={"endpoint": loose}, headers=user.csrf
+    )
+    assert response.status_code == 204
+    assert await stored(app) == []
+
+
 async def log_in(app: Litestar, email: str) -> tuple[Any, User]:
     """Sign in on a browser of its own; the caller closes the client."""
     context = open_client(app)

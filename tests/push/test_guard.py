@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import itertools
 import socket
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from urllib3.util import parse_url
 
 from backend.push.guard import (
     REASONS,
@@ -20,9 +22,11 @@ from backend.push.guard import (
     check_address,
     check_resolved,
     check_subscription,
+    parse_endpoint,
 )
 from backend.push.transport import push_session
 from backend.settings import Settings
+from tests.support.endpoints import PARSER_DIFFERENTIALS
 from tests.support.push_receiver import PushReceiver
 
 
@@ -64,6 +68,36 @@ def test_real_push_services_pass(endpoint: str) -> None:
     target = check_subscription(Subscription(endpoint, P256DH, AUTH), POLICY)
     assert target.port == 443
     assert target.origin == target.origin.lower()
+    assert_parsers_agree(target)
+
+
+def assert_parsers_agree(target: Target) -> None:
+    """Every URL parser on the way reads the guard's host and port in the rebuilt URL, and the
+    HTTP client sends it unchanged."""
+    split = urlsplit(target.url)
+    assert (split.hostname, split.port or 443) == (target.host, target.port)
+    parsed = parse_url(target.url)
+    assert (parsed.host, parsed.port or 443) == (target.host, target.port)
+    assert requests.Request("POST", target.url).prepare().url == target.url
+    assert parse_endpoint(target.url) == target  # the rebuilt form is a fixed point
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "url"),
+    [
+        ("https://FCM.googleapis.com/fcm/send/x", "https://fcm.googleapis.com/fcm/send/x"),
+        ("HTTPS://fcm.googleapis.com/x", "https://fcm.googleapis.com/x"),
+        ("https://fcm.googleapis.com:443/wp/abc", "https://fcm.googleapis.com/wp/abc"),
+        ("https://fcm.googleapis.com:0443/wp/abc", "https://fcm.googleapis.com/wp/abc"),
+        ("https://fcm.googleapis.com", "https://fcm.googleapis.com/"),
+        ("https://fcm.googleapis.com?a=%2F", "https://fcm.googleapis.com/?a=%2F"),
+        (FCM, FCM),
+    ],
+)
+def test_endpoints_are_stored_and_sent_as_rebuilt(endpoint: str, url: str) -> None:
+    target = check_subscription(Subscription(endpoint, P256DH, AUTH), POLICY)
+    assert (target.url, target.origin) == (url, "https://fcm.googleapis.com")
+    assert_parsers_agree(target)
 
 
 ENDPOINT_REFUSALS = [
@@ -94,6 +128,7 @@ ENDPOINT_REFUSALS = [
     ("https://[::1]/x", "endpoint_host"),
     ("http://127.0.0.1:8080/push/1", "endpoint_not_https"),  # loopback needs the test flag
     ("https://localhost/push/1", "endpoint_host"),
+    *PARSER_DIFFERENTIALS,
 ]
 
 
@@ -146,6 +181,15 @@ def test_padded_keys_are_accepted() -> None:
 )
 def test_loopback_receivers_pass_only_with_the_test_flag(endpoint: str, origin: str) -> None:
     assert check_subscription(Subscription(endpoint, P256DH, AUTH), LOOPBACK).origin == origin
+
+
+@pytest.mark.parametrize(("endpoint", "reason"), PARSER_DIFFERENTIALS)
+def test_the_test_flag_lets_no_parser_differential_through(endpoint: str, reason: str) -> None:
+    with pytest.raises(Refused) as refused:
+        check_subscription(
+            Subscription(endpoint.replace("https", "http", 1), P256DH, AUTH), LOOPBACK
+        )
+    assert refused.value.reason in (reason, "endpoint_not_https")
 
 
 @pytest.mark.parametrize(
@@ -202,9 +246,9 @@ def test_every_address_a_name_resolves_to_must_be_public(monkeypatch: pytest.Mon
     answers.append((socket.AF_INET6, 0, 0, "", ("fd00::1", 443, 0, 0)))
     monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: answers)
     with pytest.raises(Refused, match="private"):
-        check_resolved(Target("https://fcm.googleapis.com", "fcm.googleapis.com", 443), POLICY)
+        check_resolved(parse_endpoint(FCM), POLICY)
     del answers[1]
-    check_resolved(Target("https://fcm.googleapis.com", "fcm.googleapis.com", 443), POLICY)
+    check_resolved(parse_endpoint(FCM), POLICY)
 
 
 def test_the_transport_refuses_a_private_peer_even_past_the_url_checks() -> None:
