@@ -7,7 +7,7 @@ from datetime import date
 import msgspec
 
 from backend.db.engine import Database
-from backend.domain.charts import Chart, chart
+from backend.domain.charts import Chart, chart, check_range
 from backend.domain.errors import InvalidInput
 from backend.domain.limbs import involvement
 from backend.domain.records import is_exercise_ref
@@ -40,8 +40,7 @@ class Charts:
                 "exercise must be a catalogue id or a custom exercise's record id",
                 code="unknown_exercise",
             )
-        if start is not None and end is not None and start > end:
-            raise InvalidInput("from must not be after to", code="invalid_range")
+        check_range(start, end)
         async with self.db.read() as conn:
             zone = await daily.account_zone(conn, account_id)
             kinds = await insight_store.exercise_kinds(conn, account_id, [exercise])
