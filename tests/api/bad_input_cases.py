@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
+from sync.hlc import MAX_COUNTER, MAX_DRIFT_MS
 from tests.support.bad_bodies import (
     Build,
     b_device,
@@ -16,6 +17,7 @@ from tests.support.bad_bodies import (
     deep_value,
     dumps,
     foreign_node,
+    full_counter_ahead,
     future_hlc,
     one,
     op,
@@ -26,18 +28,22 @@ from tests.support.bad_bodies import (
     replayed_by_b,
     reused_op_id,
     spliced,
+    subscription,
     too_many_ops,
     top_level,
     valid_push,
     without_op_field,
     wrong_type_on_a_record,
 )
+from tests.support.endpoints import PARSER_DIFFERENTIALS
 
 PUSH = "/api/sync/push"
 PULL = "/api/sync/pull"
 LOGIN = "/api/auth/login"
 SIGNUP = "/api/auth/signup"
-POST_ENDPOINTS = (PUSH, PULL, "/api/devices", LOGIN, SIGNUP)
+SUBSCRIPTIONS = "/api/push/subscriptions"
+CHART = "/api/charts/single-arm-db-row"  # the exercise of A's logged set
+POST_ENDPOINTS = (PUSH, PULL, "/api/devices", SUBSCRIPTIONS, LOGIN, SIGNUP)
 INT64_MIN = -(2**63)
 UUID4 = "0b9c7f64-3f0e-4c4e-9b1a-7d2f6f0a9e11"
 
@@ -56,6 +62,8 @@ class Case:
     path: str = PUSH
     sender: str = "a"  # a | b | anon
     csrf: bool = True
+    method: str = "POST"  # GET rows carry everything in ``path``
+    then_normal: bool = False  # afterwards A and B still push and pull normally
 
 
 def malformed(id_: str, build: Build, path: str = PUSH, sender: str = "a") -> Case:
@@ -68,6 +76,14 @@ def rejected(id_: str, build: Build, reason: str, sender: str = "a") -> Case:
 
 def unprocessable(id_: str, build: Build, code: str, path: str = PUSH) -> Case:
     return Case(id_, build, 422, code, path=path)
+
+
+def chart(id_: str, query: str, status: int = 422, code: str = "date_out_of_range") -> Case:
+    return Case(id_, const(b""), status, code, path=f"{CHART}?{query}", method="GET")
+
+
+def clock_attack(id_: str, build: Build, reason: str, sender: str) -> Case:
+    return Case(id_, build, 422, "ops_rejected", reason=reason, sender=sender, then_normal=True)
 
 
 CASES: list[Case] = [
@@ -158,6 +174,26 @@ CASES: list[Case] = [
         "invalid_record_id",
     ),
     rejected("record-id-uuid4", op_fields(record_id=UUID4), "invalid_record_id"),
+    # A refused op must not move the server clock: followed, its counter (FFFE, 15 s ahead)
+    # would overflow the server's next stamp and fail every account's sync.
+    clock_attack(
+        "hlc-counter-fffe-ahead-on-foreign-record",
+        full_counter_ahead("foreign_record"),
+        "foreign_record",
+        sender="b",
+    ),
+    clock_attack(
+        "hlc-counter-fffe-ahead-op-id-reused",
+        full_counter_ahead("op_id_conflict"),
+        "op_id_conflict",
+        sender="a",
+    ),
+    clock_attack(
+        "hlc-counter-ffff-at-drift-limit-on-foreign-record",
+        full_counter_ahead("foreign_record", MAX_DRIFT_MS, MAX_COUNTER),
+        "foreign_record",
+        sender="b",
+    ),
     # Ownership and history.
     rejected("op-id-reused-other-content", reused_op_id, "op_id_conflict"),
     rejected("op-id-of-another-user", replayed_by_b, "op_id_conflict", sender="b"),
@@ -208,6 +244,23 @@ CASES: list[Case] = [
         path=PULL,
     ),
     Case("pull-device-id-with-nul", pull(device_id="\x00"), 403, "unknown_device", path=PULL),
+    # Chart days: outside the days sets can fall on (week arithmetic would leave the calendar).
+    chart("chart-from-year-1", "from=0001-01-01"),
+    chart("chart-to-year-1", "to=0001-01-01"),
+    chart("chart-from-to-year-1", "from=0001-01-01&to=0001-01-01"),
+    chart("chart-from-year-9999", "from=9999-12-31"),
+    chart("chart-to-year-9999", "to=9999-12-31"),
+    chart("chart-from-before-2000", "from=1999-12-30"),
+    chart("chart-to-after-2100", "to=2100-01-03"),
+    chart("chart-from-year-10000", "from=10000-01-01", 400, "malformed"),
+    chart("chart-from-february-30", "from=2026-02-30", 400, "malformed"),
+    chart("chart-from-negative-year", "from=-0001-01-01", 400, "malformed"),
+    chart("chart-range-reversed", "from=2026-02-01&to=2026-01-01", 422, "invalid_range"),
+    # Push endpoints that URL parsers read differently.
+    *(
+        Case(f"endpoint-{i:02d}-{reason}", subscription(url), 422, reason, path=SUBSCRIPTIONS)
+        for i, (url, reason) in enumerate(PARSER_DIFFERENTIALS)
+    ),
     # Accounts.
     malformed(
         "login-invalid-utf8", const(b'{"email":"\xff@example.com","password":"x"}'), LOGIN, "anon"

@@ -8,23 +8,38 @@ changed" exact. The last test throws every body of the table at every POST endpo
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from backend.push.vapid import VapidKey
+from backend.settings import Settings
 from tests.api.bad_input_cases import CASES, POST_ENDPOINTS, PUSH, Case
+from tests.conftest import make_settings
 from tests.support.api import User, new_id, snapshot
 from tests.support.bad_bodies import Ctx, body, op
 
 PROBLEM = "application/problem+json"
+VAPID = VapidKey.generate()
 
 
 def sender_of(ctx: Ctx, case: Case) -> User:
     return {"a": ctx.a, "b": ctx.b, "anon": ctx.anon}[case.sender]
 
 
-async def send(user: User, path: str, raw: bytes, *, csrf: bool = True) -> httpx.Response:
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """With a VAPID key, so that subscriptions reach the endpoint guard."""
+    return make_settings(database_url, tmp_path, vapid_private_key=VAPID.private_raw())
+
+
+async def send(
+    user: User, path: str, raw: bytes, *, csrf: bool = True, method: str = "POST"
+) -> httpx.Response:
+    if method == "GET":
+        return await user.client.get(path)
     if csrf:
         return await user.post_raw(path, raw)
     return await user.client.post(path, content=raw, headers={"content-type": "application/json"})
@@ -49,7 +64,7 @@ def test_case_ids_are_unique() -> None:
 async def test_bad_request_is_a_clear_4xx_and_changes_nothing(ctx: Ctx, case: Case) -> None:
     raw = case.build(ctx)
     before = await snapshot(ctx.app)
-    response = await send(sender_of(ctx, case), case.path, raw, csrf=case.csrf)
+    response = await send(sender_of(ctx, case), case.path, raw, csrf=case.csrf, method=case.method)
     after = await snapshot(ctx.app)
 
     problem = assert_problem(response, case.status, case.code)
@@ -60,6 +75,11 @@ async def test_bad_request_is_a_clear_4xx_and_changes_nothing(ctx: Ctx, case: Ca
         assert isinstance(problem["server_hlc"], str)
         assert abs(problem["server_time_ms"] - time.time() * 1000) < 60_000
     assert after == before
+    if case.then_normal:
+        for user in (ctx.a, ctx.b):
+            response = await user.push([user.op("set", new_id(ctx.now), "reps", 8, ctx.now)])
+            assert response.status_code == 200, response.text
+            assert (await user.pull()).status_code == 200
 
 
 async def test_custom_exercise_id_may_arrive_before_the_exercise(ctx: Ctx) -> None:

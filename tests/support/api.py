@@ -97,6 +97,7 @@ SNAPSHOT_TABLES = (
     "account",
     "device",
     "web_session",
+    "push_subscription",
 )
 
 

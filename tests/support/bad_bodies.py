@@ -15,11 +15,14 @@ from typing import Any
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from litestar import Litestar
 from sqlalchemy import text
 
-from sync.hlc import Hlc
+from sync.hlc import MAX_COUNTER, MAX_DRIFT_MS, Hlc
 from tests.support.api import PASSWORD, User, new_id
+from tests.support.push_receiver import b64url
 
 SYNC_MAX_BODY = 256 * 1024  # the default limit elsewhere is 64 KiB
 RAW = "@@raw@@"
@@ -215,3 +218,40 @@ def credentials(email: str = "a@example.com", password: str = PASSWORD) -> Build
 
 def const(raw: bytes) -> Build:
     return lambda _ctx: raw
+
+
+def full_counter_ahead(
+    refusal: str, ahead_ms: int = 15_000, counter: int = MAX_COUNTER - 1
+) -> Build:
+    """An op stamped ahead of the server with a (nearly) full counter that is refused for
+    ``refusal``: B's op on A's record, or A's op under one of A's op ids. Were the server clock to
+    follow it, its next stamp would exhaust the counter."""
+
+    def build(ctx: Ctx) -> bytes:
+        sender = ctx.b if refusal == "foreign_record" else ctx.a
+        wall = int(time.time() * 1000) + min(ahead_ms, MAX_DRIFT_MS)
+        hlc = Hlc(wall, counter, sender.device_id).encode()
+        if refusal == "foreign_record":
+            ops = [op(ctx, "reps", 9, record_id=ctx.a_set, user=ctx.b, hlc=hlc)]
+        else:
+            ops = [ctx.a_note_op | {"value": "second", "hlc": hlc}]
+        return body(ctx, ops, user=sender)
+
+    return build
+
+
+SUBSCRIBE_KEYS = {
+    # A valid P-256 point and auth secret, so only the endpoint can be wrong.
+    "p256dh": b64url(
+        ec.derive_private_key(7, ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    ),
+    "auth": b64url(bytes(range(16))),
+}
+
+
+def subscription(endpoint: str) -> Build:
+    return lambda _ctx: dumps(
+        {"endpoint": endpoint, "expirationTime": None, "keys": SUBSCRIBE_KEYS}
+    )
