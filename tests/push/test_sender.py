@@ -8,7 +8,7 @@ from email.utils import formatdate
 import pytest
 
 from backend.domain.notification import MAX_PAYLOAD_BYTES as DOMAIN_MAX_PAYLOAD
-from backend.push.guard import PushPolicy
+from backend.push.guard import PushPolicy, Subscription, parse_endpoint
 from backend.push.sender import (
     ALERT,
     MAX_PAYLOAD_BYTES,
@@ -201,3 +201,24 @@ async def test_a_bad_topic_or_an_empty_payload_is_a_programming_error(
     with pytest.raises(ValueError, match="payload"):
         await sender.send(sub.subscription, b"", delivery=REMINDER)
     assert len(topic_for("0190f5c8-6b1e-7b3a-9c1d-2e3f4a5b6c7d")) == 32
+
+
+async def test_the_sender_posts_to_the_url_the_guard_rebuilt(
+    sender: PushSender, receiver: PushReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The raw endpoint is never parsed again: the request goes to the guard's ``Target.url``."""
+    sub = receiver.subscribe()
+    loose = Subscription(
+        sub.endpoint.replace("http://", "HTTP://"), sub.p256dh, sub.subscription.auth
+    )
+    posted: list[str] = []
+    post = sender._session.post
+
+    def spy(url: str, **kwargs: object) -> object:
+        posted.append(url)
+        return post(url, **kwargs)
+
+    monkeypatch.setattr(sender._session, "post", spy)
+    assert (await sender.send(loose, b"hi", delivery=REMINDER)).result == "sent"
+    assert posted == [parse_endpoint(loose.endpoint).url] == [sub.endpoint]
+    assert [m.plaintext for m in receiver.messages(sub)] == [b"hi"]
