@@ -68,5 +68,6 @@ class TooManyRequests(SidewiseError):
     code = "too_many_requests"
 
     def __init__(self, detail: str, *, retry_after_s: int, code: str | None = None) -> None:
-        super().__init__(detail, code=code)
+        # Also in the body: a page's fetch() may read it there without parsing headers.
+        super().__init__(detail, code=code, retry_after_s=retry_after_s)
         self.retry_after_s = retry_after_s
