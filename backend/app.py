@@ -13,14 +13,17 @@ from typing import Any
 from litestar import Litestar, Request, Response
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import State
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
+from litestar.types import Message, Scope
 
+from backend.api.account_security import AccountSecurityController
 from backend.api.auth import AuthController
 from backend.api.catalogue import catalogue
 from backend.api.charts import exercise_chart
+from backend.api.client_address import ClientAddresses
 from backend.api.devices import register_device
 from backend.api.health import healthz
 from backend.api.problems import problem, status_of
@@ -30,25 +33,30 @@ from backend.api.quiet_hours import QuietHoursController
 from backend.api.session import CookiePolicy
 from backend.api.sync import pull, push
 from backend.db.engine import Database
-from backend.domain.errors import SidewiseError
+from backend.domain.errors import SidewiseError, TooManyRequests
+from backend.domain.throttle import Rate
 from backend.push.guard import PushPolicy
 from backend.push.sender import PushSender
 from backend.push.vapid import VapidKey, VapidKeyMissing, load_vapid
+from backend.services.account_security import AccountSecurity
 from backend.services.accounts import Accounts
 from backend.services.charts import Charts
 from backend.services.container import Services
 from backend.services.devices import DeviceRegistry
 from backend.services.dispatch import Dispatcher
+from backend.services.housekeeping import Housekeeping
 from backend.services.insight import Insight
 from backend.services.insight_loop import InsightLoop
 from backend.services.passwords import Passwords
 from backend.services.ports import Entropy, SystemClock, SystemEntropy, WallClock
 from backend.services.push_subscriptions import PushSubscriptions
 from backend.services.quiet_hours import QuietHoursSettings
+from backend.services.security_log import SecurityLog
 from backend.services.server_clock import ServerClock
 from backend.services.shell import load_shell, pwa_dir
 from backend.services.sync_pull import SyncPull
 from backend.services.sync_push import SyncPush
+from backend.services.throttle import Limits, Throttle
 from backend.services.time_zones import TimeZones
 from backend.settings import Settings, SettingsError
 
@@ -78,10 +86,12 @@ def build_services(
     passwords = passwords or Passwords(settings.password_hash_concurrency)
     db = Database(settings.effective_database_url)
     clock = ServerClock(wall, entropy.token_bytes(8).hex())
-    devices = DeviceRegistry(db, wall, entropy)
-    accounts = Accounts(db, passwords, wall, entropy, settings.session_days)
+    throttle = Throttle(db, wall, throttle_limits(settings))
+    devices = DeviceRegistry(db, wall, entropy, throttle, settings.max_devices)
+    accounts = Accounts(db, passwords, wall, entropy, settings.session_days, throttle)
     insight = Insight(db, clock, entropy, settings.alert_window_days)
-    insight_loop = InsightLoop(insight, db, wall)
+    housekeeping = Housekeeping(db, wall)
+    insight_loop = InsightLoop(insight, db, wall, housekeeping=housekeeping.prune)
     return Services(
         db=db,
         clock=clock,
@@ -94,9 +104,29 @@ def build_services(
         time_zones=TimeZones(db, insight_loop),
         charts=Charts(db),
         subscriptions=PushSubscriptions(
-            db, wall, devices, PushPolicy.from_settings(settings), _vapid_key(settings)
+            db,
+            wall,
+            devices,
+            PushPolicy.from_settings(settings),
+            _vapid_key(settings),
+            throttle,
+            settings.max_subscriptions,
         ),
         quiet_hours=QuietHoursSettings(db, wall),
+        account_security=AccountSecurity(db, passwords, wall, throttle),
+        security_log=SecurityLog(db),
+        housekeeping=housekeeping,
+    )
+
+
+def throttle_limits(settings: Settings) -> Limits:
+    return Limits(
+        sign_in=Rate.parse(settings.limit_sign_in),
+        sign_up=Rate.parse(settings.limit_sign_up),
+        email=Rate.parse(settings.limit_email),
+        register=Rate.parse(settings.limit_register),
+        register_account=Rate.parse(settings.limit_register_account),
+        free_failures=settings.sign_in_free_failures,
     )
 
 
@@ -181,6 +211,7 @@ def create_app(
     return Litestar(
         route_handlers=[
             AuthController,
+            AccountSecurityController,
             catalogue,
             register_device,
             exercise_chart,
@@ -197,6 +228,7 @@ def create_app(
             {
                 "services": services,
                 "cookie_policy": CookiePolicy(settings.production, settings.session_days * 86_400),
+                "client_addresses": ClientAddresses.parse(settings.trusted_proxies),
             }
         ),
         lifespan=[lifespan],
@@ -215,6 +247,7 @@ def create_app(
             Exception: _unexpected,
         },
         after_request=_security_headers(settings.production, csp),
+        before_send=[_no_store_api],
         request_max_body_size=64 * 1024,
         openapi_config=OpenAPIConfig(title="Sidewise", version="1"),
         debug=False,
@@ -229,7 +262,10 @@ def _host_headers(settings: Settings) -> list[str]:
 
 
 def _sidewise_error(_request: Request[Any, Any, Any], exc: SidewiseError) -> Response[Any]:
-    return problem(status_of(exc), exc.code, exc.detail, **exc.extra)
+    response = problem(status_of(exc), exc.code, exc.detail, **exc.extra)
+    if isinstance(exc, TooManyRequests):
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+    return response
 
 
 def _http_error(_request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -276,6 +312,20 @@ def _security_headers(production: bool, csp: str) -> Any:
         return response
 
     return add
+
+
+PUBLIC_API = ("/api/catalogue",)  # the same for everyone; the service worker keeps a copy
+
+
+async def _no_store_api(message: Message, scope: Scope) -> None:
+    """API answers are the account's own data: no cache anywhere may keep them."""
+    if message["type"] != "http.response.start":
+        return
+    path = scope["path"]
+    if path.startswith("/api/") and path not in PUBLIC_API:
+        headers = MutableScopeHeaders.from_message(message)
+        if "cache-control" not in headers:
+            headers["cache-control"] = "no-store"
 
 
 def app_from_env() -> Litestar:

@@ -77,5 +77,8 @@ def main(argv: list[str] | None = None) -> None:
             port=settings.port,
             workers=settings.workers,
             log_level=settings.log_level,
-            proxy_headers=True,
+            # Only the configured proxies' X-Forwarded-For and -Proto are believed (uvicorn
+            # would otherwise trust any local peer's); the app applies the same list.
+            proxy_headers=bool(settings.trusted_proxies),
+            forwarded_allow_ips=list(settings.trusted_proxies),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -53,6 +54,42 @@ class Settings:
     sync_max_ops: int = field(default=1000, metadata={"doc": "ops accepted in one push"})
     alert_window_days: int = field(
         default=28, metadata={"doc": "days of training an imbalance alert is judged on"}
+    )
+    trusted_proxies: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "doc": "comma-separated addresses or networks of reverse proxies whose "
+            "X-Forwarded-For names the client; empty means the direct peer is the client"
+        },
+    )
+    limit_sign_in: str = field(
+        default="30/15m",
+        metadata={"doc": "sign-in attempts per client address (count/period; s, m or h)"},
+    )
+    limit_sign_up: str = field(
+        default="10/1h", metadata={"doc": "accounts created per client address"}
+    )
+    limit_email: str = field(
+        default="10/15m", metadata={"doc": "sign-in and sign-up attempts per email address"}
+    )
+    limit_register: str = field(
+        default="60/1h",
+        metadata={"doc": "device and push subscription registrations per client address"},
+    )
+    limit_register_account: str = field(
+        default="20/1h",
+        metadata={"doc": "device and push subscription registrations per account"},
+    )
+    sign_in_free_failures: int = field(
+        default=5,
+        metadata={
+            "doc": "failed sign-ins in a row an email may have before each further one locks "
+            "it for twice as long as the last (1 s doubling to 15 min)"
+        },
+    )
+    max_devices: int = field(default=100, metadata={"doc": "device ids one account may hold"})
+    max_subscriptions: int = field(
+        default=20, metadata={"doc": "push subscriptions one account may hold"}
     )
     vapid_private_key: str = field(
         default="",
@@ -226,6 +263,9 @@ def _validate(settings: Settings) -> None:
         "password_hash_concurrency",
         "sync_max_ops",
         "alert_window_days",
+        "sign_in_free_failures",
+        "max_devices",
+        "max_subscriptions",
     ):
         if getattr(settings, name) < 1:
             raise SettingsError(f"{PREFIX}{name.upper()} must be at least 1")
@@ -246,6 +286,7 @@ def _validate(settings: Settings) -> None:
     if settings.production and not settings.secret_key:
         raise SettingsError(f"{PREFIX}SECRET_KEY is required in production")
     _validate_push(settings)
+    _validate_throttling(settings)
 
 
 # 32 bytes in unpadded base64url: the form web-push tools print private keys in.
@@ -285,3 +326,26 @@ def _validate_push(settings: Settings) -> None:
         raise SettingsError(
             f"{PREFIX}PUSH_ALLOW_LOOPBACK is for tests; production refuses loopback endpoints"
         )
+
+
+# The form backend.domain.throttle.Rate reads: up to 999,999 per up to 9,999 s, m or h.
+_RATE = re.compile(r"[1-9][0-9]{0,5}/[1-9][0-9]{0,3}[smh]")
+
+
+def _validate_throttling(settings: Settings) -> None:
+    for name in (
+        "limit_sign_in",
+        "limit_sign_up",
+        "limit_email",
+        "limit_register",
+        "limit_register_account",
+    ):
+        if not _RATE.fullmatch(getattr(settings, name)):
+            raise SettingsError(f"{PREFIX}{name.upper()} must read count/period, such as 30/15m")
+    for proxy in settings.trusted_proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"{PREFIX}TRUSTED_PROXIES: {proxy!r} is not an IP address or network"
+            ) from None

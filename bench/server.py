@@ -25,6 +25,15 @@ import httpx
 from sqlalchemy.engine import make_url
 
 HOST = "127.0.0.1"
+# Benchmarks and most tests sign up many people from this one address; the throttling tests
+# start their servers with ``throttled=True`` and so get the production defaults.
+UNTHROTTLED = {
+    "SIDEWISE_LIMIT_SIGN_IN": "999999/9999h",
+    "SIDEWISE_LIMIT_SIGN_UP": "999999/9999h",
+    "SIDEWISE_LIMIT_EMAIL": "999999/9999h",
+    "SIDEWISE_LIMIT_REGISTER": "999999/9999h",
+    "SIDEWISE_LIMIT_REGISTER_ACCOUNT": "999999/9999h",
+}
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
 
@@ -45,10 +54,18 @@ def sidewise_command() -> list[str]:
 class ServerProcess:
     """One ``sidewise serve`` at a time on a fixed port, over one database."""
 
-    def __init__(self, data_dir: Path, database_url: str = "", *, port: int | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        database_url: str = "",
+        *,
+        port: int | None = None,
+        throttled: bool = False,
+    ) -> None:
         self.data_dir = data_dir
         self.database_url = database_url
         self.port = port or free_port()
+        self.throttled = throttled
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
         self.kills = 0
@@ -80,6 +97,8 @@ class ServerProcess:
             SIDEWISE_PORT=str(self.port),
             SIDEWISE_LOG_LEVEL="warning",
         )
+        if not self.throttled:
+            env.update(UNTHROTTLED)
         return env
 
     def migrate(self) -> None:

@@ -58,15 +58,29 @@ async def database_url(
     return postgres_db.url
 
 
+# Tests sign up hundreds of accounts and register thousands of devices from one client
+# address; the throttling tests (tests/api/test_throttling.py) use the real defaults instead.
+# The caps per account stay as they are.
+UNTHROTTLED: dict[str, object] = {
+    "limit_sign_in": "999999/9999h",
+    "limit_sign_up": "999999/9999h",
+    "limit_email": "999999/9999h",
+    "limit_register": "999999/9999h",
+    "limit_register_account": "999999/9999h",
+    "sign_in_free_failures": 1_000_000,
+}
+
+
 def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Settings:
-    return load_settings(
-        {},
-        database_url=database_url,
-        data_dir=data_dir,
-        allowed_hosts=TEST_HOSTS,
-        secret_key="test-secret-key",
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "data_dir": data_dir,
+        "allowed_hosts": TEST_HOSTS,
+        "secret_key": "test-secret-key",
+        **UNTHROTTLED,
         **overrides,
-    )
+    }
+    return load_settings({}, **values)
 
 
 @pytest.fixture

@@ -75,11 +75,28 @@ def test_the_loopback_flag_is_read_as_a_switch() -> None:
         ({"SIDEWISE_DISPATCH_IN_APP": "yes"}, "SIDEWISE_DISPATCH_IN_APP"),
         ({"SIDEWISE_DISPATCH_LEASE_SECONDS": "24"}, "SIDEWISE_DISPATCH_LEASE_SECONDS"),
         ({"SIDEWISE_DISPATCH_LEASE_SECONDS": "3601"}, "SIDEWISE_DISPATCH_LEASE_SECONDS"),
+        ({"SIDEWISE_LIMIT_SIGN_IN": "30"}, "SIDEWISE_LIMIT_SIGN_IN"),
+        ({"SIDEWISE_LIMIT_SIGN_UP": "0/1h"}, "SIDEWISE_LIMIT_SIGN_UP"),
+        ({"SIDEWISE_LIMIT_EMAIL": "10/15d"}, "SIDEWISE_LIMIT_EMAIL"),
+        ({"SIDEWISE_LIMIT_REGISTER": "ten/1h"}, "SIDEWISE_LIMIT_REGISTER"),
+        ({"SIDEWISE_LIMIT_REGISTER_ACCOUNT": "20/0h"}, "SIDEWISE_LIMIT_REGISTER_ACCOUNT"),
+        ({"SIDEWISE_SIGN_IN_FREE_FAILURES": "0"}, "SIDEWISE_SIGN_IN_FREE_FAILURES"),
+        ({"SIDEWISE_MAX_DEVICES": "0"}, "SIDEWISE_MAX_DEVICES"),
+        ({"SIDEWISE_MAX_SUBSCRIPTIONS": "0"}, "SIDEWISE_MAX_SUBSCRIPTIONS"),
+        ({"SIDEWISE_TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal"}, "SIDEWISE_TRUSTED_PROXIES"),
     ],
 )
 def test_bad_settings_fail_with_the_variable_named(environ: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         load_settings(environ)
+
+
+def test_rates_and_proxies_are_read() -> None:
+    settings = load_settings(
+        {"SIDEWISE_LIMIT_SIGN_IN": "5/30s", "SIDEWISE_TRUSTED_PROXIES": "10.0.0.0/8, ::1"}
+    )
+    assert settings.limit_sign_in == "5/30s"
+    assert settings.trusted_proxies == ("10.0.0.0/8", "::1")
 
 
 def test_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:

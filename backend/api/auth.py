@@ -1,4 +1,5 @@
-"""Sign-up, sign-in, sign-out and who-am-I."""
+"""Sign-up, sign-in, sign-out and who-am-I. Sign-in and sign-up are throttled (429 with
+Retry-After) and rotate both the session id and the CSRF token."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.di import Provide
 from litestar.params import JSONBody
 
+from backend.api.client_address import client_address
 from backend.api.session import (
     AccountDep,
     CookiePolicy,
     ServicesDep,
     provide_account,
+    rotate_csrf_token,
     session_token,
 )
 from backend.api.structs import AccountOut, Credentials, TimeZoneIn
@@ -32,6 +35,7 @@ def _signed_in(
     )
     policy: CookiePolicy = request.app.state.cookie_policy
     policy.set(response, session.token)
+    rotate_csrf_token(request, response)
     return response
 
 
@@ -46,7 +50,9 @@ class AuthController(Controller):
         data: JSONBody[Credentials],
         services: ServicesDep,
     ) -> Response[AccountOut]:
-        session = await services.accounts.sign_up(data.email, data.password)
+        session = await services.accounts.sign_up(
+            data.email, data.password, client_address(request)
+        )
         return _signed_in(request, session, 201)
 
     @post("/auth/login", summary="Sign in (the session id is rotated)")
@@ -56,7 +62,9 @@ class AuthController(Controller):
         data: JSONBody[Credentials],
         services: ServicesDep,
     ) -> Response[AccountOut]:
-        session = await services.accounts.log_in(data.email, data.password, session_token(request))
+        session = await services.accounts.log_in(
+            data.email, data.password, session_token(request), client_address(request)
+        )
         return _signed_in(request, session, 200)
 
     @post("/auth/logout", status_code=204, summary="Sign out this browser")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from litestar import post
+from typing import Any
+
+from litestar import Request, post
 from litestar.di import Provide
 
+from backend.api.client_address import client_address
 from backend.api.session import AccountDep, ServicesDep, provide_account
 from backend.api.structs import DeviceOut
 
@@ -14,7 +17,11 @@ from backend.api.structs import DeviceOut
     status_code=201,
     dependencies={"account": Provide(provide_account)},
     tags=["sync"],
-    summary="Register this device and get its 16-hex node id",
+    summary="Register this device and get its 16-hex node id (throttled; at most "
+    "SIDEWISE_MAX_DEVICES per account)",
 )
-async def register_device(account: AccountDep, services: ServicesDep) -> DeviceOut:
-    return DeviceOut(device_id=await services.devices.register(account.account_id))
+async def register_device(
+    request: Request[Any, Any, Any], account: AccountDep, services: ServicesDep
+) -> DeviceOut:
+    node = await services.devices.register(account.account_id, client_address(request))
+    return DeviceOut(device_id=node)

@@ -15,6 +15,7 @@ from backend.domain.errors import (
     NotFound,
     SidewiseError,
     TooLarge,
+    TooManyRequests,
     Unavailable,
 )
 
@@ -28,6 +29,7 @@ STATUS: dict[type[SidewiseError], int] = {
     Conflict: 409,
     TooLarge: 413,
     InvalidInput: 422,
+    TooManyRequests: 429,
     Unavailable: 503,
 }
 

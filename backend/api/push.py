@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Response, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import Provide
 from litestar.params import JSONBody
 
+from backend.api.client_address import client_address
 from backend.api.session import AccountDep, ServicesDep, provide_account
 from backend.services.push_subscriptions import NewSubscription
 
@@ -60,7 +61,11 @@ class SubscriptionController(Controller):
 
     @post("/", summary="Register this browser's push subscription (201 new, 200 already yours)")
     async def subscribe(
-        self, account: AccountDep, data: JSONBody[SubscriptionIn], services: ServicesDep
+        self,
+        request: Request[Any, Any, Any],
+        account: AccountDep,
+        data: JSONBody[SubscriptionIn],
+        services: ServicesDep,
     ) -> Response[SubscriptionOut]:
         registered = await services.subscriptions.subscribe(
             account,
@@ -71,6 +76,7 @@ class SubscriptionController(Controller):
                 expires_at_ms=data.expirationTime,
                 device_id=data.device_id,
             ),
+            client_address(request),
         )
         return Response(
             SubscriptionOut(id=registered.id, key_id=registered.key_id),

@@ -40,7 +40,7 @@ class WebSession(SQLModel, table=True):
     token_hash: str = Field(sa_column=Column(String(64), primary_key=True))
     account_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
     created_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
-    expires_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+    expires_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
 
 
 class Device(SQLModel, table=True):
@@ -248,6 +248,46 @@ class PushSend(SQLModel, table=True):
     updated_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
 
     __table_args__ = (Index("ix_push_send_due", "state", "next_attempt_ms"),)
+
+
+class RateLimit(SQLModel, table=True):
+    """One throttling bucket (a rule and a client address, email or account) as a GCRA
+    counter: ``tat_ms`` is the theoretical arrival time. Updated by one atomic upsert, so
+    every worker and host sharing the database shares the limit; a row whose ``tat_ms`` has
+    passed is the same as no row."""
+
+    __tablename__ = "rate_limit"
+
+    key: str = Field(sa_column=Column(String(100), primary_key=True))
+    tat_ms: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+
+
+class SignInFailure(SQLModel, table=True):
+    """Failed sign-ins in a row for one email (its SHA-256): after a few, each failure locks
+    the email for twice as long as the last."""
+
+    __tablename__ = "sign_in_failure"
+
+    email_key: str = Field(sa_column=Column(String(64), primary_key=True))
+    failures: int = Field(sa_column=Column(Integer, nullable=False))
+    last_failure_ms: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    locked_until_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class SecurityEvent(SQLModel, table=True):
+    """The account's security log: sign-ins, failed sign-ins, password changes, sign-outs
+    everywhere, push subscriptions moving between accounts, throttled requests."""
+
+    __tablename__ = "security_event"
+
+    id: int | None = Field(default=None, sa_column=Column(BigId, primary_key=True))
+    account_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    kind: str = Field(sa_column=Column(String(32), nullable=False))
+    at_ms: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    address: str | None = Field(default=None, sa_column=Column(String(45)))  # client IP
+    detail: str | None = Field(default=None, sa_column=Column(String(64)))
+
+    __table_args__ = (Index("ix_security_event_account", "account_id", "at_ms"),)
 
 
 metadata = SQLModel.metadata

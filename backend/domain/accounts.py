@@ -20,10 +20,13 @@ def normalize_email(raw: str) -> str:
     return email
 
 
-def check_password(password: str) -> None:
+def check_password(password: str, email: str | None = None) -> None:
+    """A new password: long enough, printable, and not the account's own address."""
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InvalidInput(
             f"password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters", code="invalid_password"
         )
     if any(unicodedata.category(ch) == "Cc" for ch in password):
         raise InvalidInput("password must not contain control characters", code="invalid_password")
+    if email and password.strip().lower() in (email, email.split("@")[0]):
+        raise InvalidInput("password must not be your email address", code="invalid_password")

@@ -60,3 +60,14 @@ class Unavailable(SidewiseError):
     """A feature the server is not configured for right now (e.g. push without a VAPID key)."""
 
     code = "unavailable"
+
+
+class TooManyRequests(SidewiseError):
+    """Throttled: the same kind of request may be tried again after ``retry_after_s``."""
+
+    code = "too_many_requests"
+
+    def __init__(self, detail: str, *, retry_after_s: int, code: str | None = None) -> None:
+        # Also in the body: a page's fetch() may read it there without parsing headers.
+        super().__init__(detail, code=code, retry_after_s=retry_after_s)
+        self.retry_after_s = retry_after_s

@@ -13,8 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from backend.db.engine import Database
 from backend.domain.accounts import check_password, normalize_email
 from backend.domain.errors import Conflict, InvalidInput, NotAuthenticated
+from backend.services import security_log
 from backend.services.passwords import Passwords
 from backend.services.ports import Entropy, WallClock
+from backend.services.throttle import Throttle
 
 DAY_MS = 86_400_000
 
@@ -55,7 +57,7 @@ class NewSession:
     account: SignedIn
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -67,16 +69,19 @@ class Accounts:
         wall: WallClock,
         entropy: Entropy,
         session_days: int,
+        throttle: Throttle,
     ) -> None:
         self.db = db
         self.passwords = passwords
         self.wall = wall
         self.entropy = entropy
         self.session_ms = session_days * DAY_MS
+        self.throttle = throttle
 
-    async def sign_up(self, email: str, password: str) -> NewSession:
+    async def sign_up(self, email: str, password: str, address: str = "") -> NewSession:
         email = normalize_email(email)
-        check_password(password)
+        check_password(password, email)
+        await self.throttle.sign_up(address, email)
         password_hash = await self.passwords.hash(password)
         now = self.wall.now_ms()
         try:
@@ -91,33 +96,47 @@ class Accounts:
                     {"account_id": account_id, "epoch": self.entropy.token_bytes(8).hex()},
                 )
                 token = await self._open_session(conn, account_id, now)
+                await security_log.record(conn, account_id, "sign_up", now, address)
         except IntegrityError:
             raise Conflict(
                 "an account with this email exists; sign in", code="email_taken"
             ) from None
         return NewSession(token, SignedIn(account_id, email))
 
-    async def log_in(self, email: str, password: str, previous_token: str | None) -> NewSession:
-        """Verify and open a fresh session; the previous one (if any) is closed: ids rotate."""
+    async def log_in(
+        self, email: str, password: str, previous_token: str | None, address: str = ""
+    ) -> NewSession:
+        """Verify and open a fresh session; the previous one (if any) is closed: ids rotate.
+
+        Throttled per client address and per email; failures in a row lock the email for
+        longer and longer, and land in the account's security log."""
         try:
             email = normalize_email(email)
         except InvalidInput:
             email = ""  # still spend a hash below, so a bad address answers like a wrong one
+        await self.throttle.sign_in(address, email)
         async with self.db.read() as conn:
             row = (await conn.execute(_FIND_ACCOUNT, {"email": email})).one_or_none()
         if not await self.passwords.verify(row.password_hash if row else None, password) or not row:
+            async with self.db.write() as conn:
+                now = self.wall.now_ms()
+                await self.throttle.failed_sign_in(conn, email, now)
+                if row is not None:
+                    await security_log.record(conn, row.id, "sign_in_failed", now, address)
             raise NotAuthenticated("email or password is wrong", code="bad_credentials")
         async with self.db.write() as conn:
             if previous_token:
-                await conn.execute(_DELETE_SESSION, {"token_hash": _token_hash(previous_token)})
+                await conn.execute(_DELETE_SESSION, {"token_hash": token_hash(previous_token)})
             now = self.wall.now_ms()
             await conn.execute(_DELETE_EXPIRED, {"account_id": row.id, "now": now})
             token = await self._open_session(conn, row.id, now)
+            await self.throttle.signed_in(conn, email)
+            await security_log.record(conn, row.id, "sign_in", now, address)
         return NewSession(token, SignedIn(row.id, email, row.time_zone))
 
     async def log_out(self, token: str) -> None:
         async with self.db.write() as conn:
-            await conn.execute(_DELETE_SESSION, {"token_hash": _token_hash(token)})
+            await conn.execute(_DELETE_SESSION, {"token_hash": token_hash(token)})
 
     async def authenticate(self, token: str | None) -> SignedIn:
         if token:
@@ -125,7 +144,7 @@ class Accounts:
                 row = (
                     await conn.execute(
                         _SESSION_ACCOUNT,
-                        {"token_hash": _token_hash(token), "now": self.wall.now_ms()},
+                        {"token_hash": token_hash(token), "now": self.wall.now_ms()},
                     )
                 ).one_or_none()
             if row is not None:
@@ -137,7 +156,7 @@ class Accounts:
         await conn.execute(
             _INSERT_SESSION,
             {
-                "token_hash": _token_hash(token),
+                "token_hash": token_hash(token),
                 "account_id": account_id,
                 "now": now,
                 "expires": now + self.session_ms,

@@ -2,46 +2,90 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.db.engine import Database
-from backend.domain.errors import Forbidden
+from backend.domain.errors import Conflict, Forbidden
 from backend.services.ports import Entropy, WallClock
+from backend.services.throttle import Throttle
 from sync.hlc import is_node_id
 
 _INSERT = text(
     "INSERT INTO device (node_id, account_id, created_at_ms) VALUES (:node, :account, :now)"
 )
 _OWNER = text("SELECT account_id FROM device WHERE node_id = :node")
+_COUNT = text("SELECT count(*) FROM device WHERE account_id = :account")
+# Registrations of one account wait for each other here, so the cap holds across workers.
+_LOCK_ACCOUNT = text("SELECT seq FROM sync_counter WHERE account_id = :account FOR UPDATE")
+CACHE_SIZE = 10_000  # bindings remembered per process, least recently used dropped first
+
+
+async def lock_account(conn: AsyncConnection, account_id: int) -> None:
+    """Serialise an account's registrations (SQLite's one writer already does)."""
+    if conn.dialect.name == "postgresql":
+        await conn.execute(_LOCK_ACCOUNT, {"account": account_id})
 
 
 class DeviceRegistry:
-    def __init__(self, db: Database, wall: WallClock, entropy: Entropy) -> None:
+    def __init__(
+        self,
+        db: Database,
+        wall: WallClock,
+        entropy: Entropy,
+        throttle: Throttle,
+        max_devices: int,
+    ) -> None:
         self.db = db
         self.wall = wall
         self.entropy = entropy
-        # A binding never changes once made, so it can be remembered for the process lifetime.
-        self._owners: dict[str, int] = {}
+        self.throttle = throttle
+        self.max_devices = max_devices
+        # A binding never changes once made, so it can be remembered; the cache is bounded so
+        # that many devices (or many accounts) cannot grow a worker's memory without end.
+        self._owners: OrderedDict[str, int] = OrderedDict()
 
-    async def register(self, account_id: int) -> str:
+    async def register(self, account_id: int, address: str = "") -> str:
+        await self.throttle.register("device", address, account_id)
         node = self.entropy.token_bytes(8).hex()
         async with self.db.write() as conn:
+            await lock_account(conn, account_id)
+            held = (await conn.execute(_COUNT, {"account": account_id})).scalar_one()
+            if held >= self.max_devices:
+                raise Conflict(
+                    f"this account already has {held} devices, the most it may hold",
+                    code="too_many_devices",
+                )
             await conn.execute(
                 _INSERT, {"node": node, "account": account_id, "now": self.wall.now_ms()}
             )
-        self._owners[node] = account_id
+        self._remember(node, account_id)
         return node
 
     async def require(self, account_id: int, node: str) -> None:
         """Raise Forbidden unless ``node`` was issued to ``account_id``."""
         owner = self._owners.get(node)
-        if owner is None and is_node_id(node):
+        if owner is not None:
+            self._owners.move_to_end(node)
+        elif is_node_id(node):
             async with self.db.read() as conn:
                 owner = (await conn.execute(_OWNER, {"node": node})).scalar_one_or_none()
             if owner is not None:
-                self._owners[node] = owner
+                self._remember(node, owner)
         if owner != account_id:
             raise Forbidden(
                 "this device id is not registered to you; POST /api/devices for one",
                 code="unknown_device",
             )
+
+    @property
+    def cached(self) -> int:
+        return len(self._owners)
+
+    def _remember(self, node: str, account_id: int) -> None:
+        self._owners[node] = account_id
+        self._owners.move_to_end(node)
+        while len(self._owners) > CACHE_SIZE:
+            self._owners.popitem(last=False)

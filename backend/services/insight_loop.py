@@ -1,5 +1,6 @@
 """Runs alert evaluation in the background: after committed pushes, coalesced per account, and
-on a periodic sweep (the window slides daily; a crash may have dropped a pending evaluation).
+on a periodic sweep (the window slides daily; a crash may have dropped a pending evaluation),
+which also runs the housekeeping (pruning expired sessions, old sends and spent counters).
 
 Never in a request's path: a push only adds its account to the pending set.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 
 from backend.db.engine import Database
 from backend.services import insight_store
@@ -28,12 +30,14 @@ class InsightLoop:
         *,
         settle_s: float = 0.25,
         sweep_every_s: float = 3600.0,
+        housekeeping: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.insight = insight
         self.db = db
         self.wall = wall
         self.settle_s = settle_s  # a device syncing several pages triggers one evaluation
         self.sweep_every_s = sweep_every_s
+        self.housekeeping = housekeeping  # pruning that rides on the same hourly sweep
         self._pending: set[int] = set()
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
@@ -72,6 +76,11 @@ class InsightLoop:
                 await self.sweep_once()
             except Exception:
                 log.exception("alert sweep failed; retrying at the next sweep")
+            if self.housekeeping is not None:
+                try:
+                    await self.housekeeping()
+                except Exception:
+                    log.exception("pruning failed; retrying at the next sweep")
             await asyncio.sleep(self.sweep_every_s)
 
     async def _work(self) -> None:

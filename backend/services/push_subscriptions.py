@@ -32,10 +32,12 @@ from backend.push.guard import (
     parse_endpoint,
 )
 from backend.push.vapid import VapidKey
+from backend.services import security_log
 from backend.services.accounts import SignedIn
-from backend.services.devices import DeviceRegistry
+from backend.services.devices import DeviceRegistry, lock_account
 from backend.services.ports import WallClock
 from backend.services.sql import execute, fetch, is_pg
+from backend.services.throttle import Throttle
 
 
 class NewSubscription(NamedTuple):
@@ -79,12 +81,16 @@ class PushSubscriptions:
         devices: DeviceRegistry,
         policy: PushPolicy,
         key: VapidKey | None,
+        throttle: Throttle,
+        max_subscriptions: int,
     ) -> None:
         self.db = db
         self.wall = wall
         self.devices = devices
         self.policy = policy
         self.key = key
+        self.throttle = throttle
+        self.max_subscriptions = max_subscriptions
 
     def current_key(self) -> VapidKey:
         if self.key is None:
@@ -94,7 +100,9 @@ class PushSubscriptions:
             )
         return self.key
 
-    async def subscribe(self, account: SignedIn, new: NewSubscription) -> Registered:
+    async def subscribe(
+        self, account: SignedIn, new: NewSubscription, address: str = ""
+    ) -> Registered:
         key_id = self.current_key().key_id
         try:
             target = check_subscription(
@@ -106,9 +114,13 @@ class PushSubscriptions:
         new = new._replace(endpoint=target.url)
         if new.device_id is not None:
             await self.devices.require(account.account_id, new.device_id)
+        await self.throttle.register("subscription", address, account.account_id)
         now = self.wall.now_ms()
         async with self.db.write() as conn:
+            await lock_account(conn, account.account_id)
             held = await _held(conn, new.endpoint)
+            if held is None or held.account_id != account.account_id:
+                await self._check_cap(conn, account.account_id)
             if held is None:
                 created = await _insert(conn, account.account_id, new, key_id, now)
                 if created is not None:
@@ -129,7 +141,20 @@ class PushSubscriptions:
             await execute(conn, "DELETE FROM push_subscription WHERE id = ?", (held.id,))
             moved = await _insert(conn, account.account_id, new, key_id, now)
             assert moved is not None
+            for owner, kind in ((held.account_id, "out"), (account.account_id, "in")):
+                await security_log.record(conn, owner, f"subscription_moved_{kind}", now, address)
             return Registered(moved, key_id, True)
+
+    async def _check_cap(self, conn: AsyncConnection, account_id: int) -> None:
+        rows = await fetch(
+            conn, "SELECT count(*) FROM push_subscription WHERE account_id = ?", (account_id,)
+        )
+        if rows[0][0] >= self.max_subscriptions:
+            raise Conflict(
+                f"this account already has {rows[0][0]} push subscriptions, the most it may "
+                "hold; Sign out everywhere (Settings) forgets them all",
+                code="too_many_subscriptions",
+            )
 
     async def unsubscribe(self, account_id: int, endpoint: str) -> None:
         """Forget the caller's own subscription at ``endpoint``; anyone else's stays."""

@@ -68,6 +68,10 @@ export const me = () => expect("GET", "/api/me");
 export const signUp = (email, password) => expect("POST", "/api/auth/signup", { email, password });
 export const logIn = (email, password) => expect("POST", "/api/auth/login", { email, password });
 export const logOut = () => expect("POST", "/api/auth/logout");
+export const logOutEverywhere = () => expect("POST", "/api/auth/logout-everywhere");
+export const changePassword = (current, next) =>
+  expect("POST", "/api/me/password", { current_password: current, new_password: next });
+export const securityLog = () => expect("GET", "/api/me/security-log");
 export const registerDevice = () => expect("POST", "/api/devices");
 export const setTimeZone = (zone) => expect("PUT", "/api/me/time-zone", { time_zone: zone });
 export const catalogue = () => expect("GET", "/api/catalogue");

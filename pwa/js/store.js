@@ -177,8 +177,9 @@ export async function signIn(mode, email, password) {
   update({ authExpired: false });
 }
 
-/** Sign out and wipe this device's copy, but only once every change has been uploaded. */
-export async function signOut() {
+/** Sign out and wipe this device's copy, but only once every change has been uploaded;
+ * `everywhere` ends every session of the account, on every device, too. */
+export async function signOut(everywhere = false) {
   await refresh(false);
   if (state.pending > 0) {
     const n = state.pending;
@@ -191,7 +192,7 @@ export async function signOut() {
   // Reminders name the account's training: this device stops receiving them.
   await turnOffPush().catch(() => undefined);
   try {
-    await api.logOut();
+    await (everywhere ? api.logOutEverywhere() : api.logOut());
   } catch (error) {
     if (error instanceof api.NetworkError)
       return "The server cannot be reached. Try again when online.";

@@ -111,6 +111,20 @@ export function dayLabel(key, nowMs = Date.now()) {
 const TIME = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 export const timeLabel = (ms) => TIME.format(ms);
 
+const WEEKDAY = new Intl.DateTimeFormat(undefined, { weekday: "short" });
+const MONTH = new Intl.DateTimeFormat(undefined, { month: "short" });
+const CLOCK = new Intl.DateTimeFormat(undefined, {
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+
+/** "Sat 5 Dec 09:14": an instant in the device's zone, as the app writes dates. */
+export function dateTimeLabel(ms) {
+  const date = new Date(ms);
+  return `${WEEKDAY.format(date)} ${date.getDate()} ${MONTH.format(date)} ${CLOCK.format(date)}`;
+}
+
 /** "just now", "5 min ago", "3 h ago", else a date and time. */
 export function ago(ms, nowMs = Date.now()) {
   const s = Math.max(0, Math.round((nowMs - ms) / 1000));

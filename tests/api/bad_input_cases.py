@@ -23,6 +23,7 @@ from tests.support.bad_bodies import (
     op,
     op_fields,
     oversized,
+    password_change,
     pull,
     raw_value,
     replayed_by_b,
@@ -43,8 +44,11 @@ LOGIN = "/api/auth/login"
 SIGNUP = "/api/auth/signup"
 SUBSCRIPTIONS = "/api/push/subscriptions"
 CHART = "/api/charts/single-arm-db-row"  # the exercise of A's logged set
-POST_ENDPOINTS = (PUSH, PULL, "/api/devices", SUBSCRIPTIONS, LOGIN, SIGNUP)
+PASSWORD = "/api/me/password"
+DEVICES = "/api/devices"
+POST_ENDPOINTS = (PUSH, PULL, DEVICES, SUBSCRIPTIONS, PASSWORD, LOGIN, SIGNUP)
 INT64_MIN = -(2**63)
+CURRENT = "correct horse battery"  # every test user's password
 UUID4 = "0b9c7f64-3f0e-4c4e-9b1a-7d2f6f0a9e11"
 
 
@@ -315,6 +319,51 @@ CASES: list[Case] = [
         path=SIGNUP,
         sender="anon",
     ),
+    # Changing the password.
+    Case(
+        "password-wrong-current",
+        password_change("not it at all"),
+        403,
+        "wrong_password",
+        path=PASSWORD,
+    ),
+    unprocessable(
+        "password-new-too-short", password_change(new="short"), "invalid_password", PASSWORD
+    ),
+    unprocessable(
+        "password-new-is-email", password_change(new="a@example.com"), "invalid_password", PASSWORD
+    ),
+    unprocessable(
+        "password-new-with-nul",
+        password_change(new="correct\x00horse!"),
+        "invalid_password",
+        PASSWORD,
+    ),
+    unprocessable(
+        "password-unchanged", password_change(new=CURRENT), "password_unchanged", PASSWORD
+    ),
+    malformed(
+        "password-unknown-field",
+        lambda ctx: dumps({"current_password": CURRENT, "new_password": "x" * 12, "admin": 1}),
+        PASSWORD,
+    ),
+    malformed("password-missing-current", lambda ctx: dumps({"new_password": "x" * 12}), PASSWORD),
+    malformed(
+        "password-invalid-utf8", const(b'{"current_password":"\xff","new_password":"x"}'), PASSWORD
+    ),
+    Case(
+        "password-no-session",
+        password_change(),
+        401,
+        "not_authenticated",
+        path=PASSWORD,
+        sender="anon",
+    ),
+    Case(
+        "password-no-csrf-header", password_change(), 403, "csrf_failed", path=PASSWORD, csrf=False
+    ),
+    # Caps.
+    Case("device-over-cap", const(b""), 409, "too_many_devices", path=DEVICES, sender="b"),
 ]
 
 

@@ -1,5 +1,5 @@
-"""Screenshots of the Log, History, Charts, Sync and Reminders screens at 390 × 844
-(`make screenshots`).
+"""Screenshots of the Log, History, Charts, Sync and Reminders screens and of Settings'
+account section at 390 × 844 (`make screenshots`).
 
 The account tells a rehab story: the right knee was hurt seven weeks ago and is recovering, so
 the right leg lifts less than the left. Nine weeks of earlier sessions and the knee's status
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect, sync_playwright
 
-from bench.devices import Stamper, push, push_body, register_device, sign_up
+from bench.devices import PASSWORD, Stamper, push, push_body, register_device, sign_up
 from sync.canon import Scalar
 from sync.wire import Op
 from tests.browser.support import (
@@ -211,6 +211,19 @@ def set_up_reminders(page: Page) -> None:
     page.get_by_test_id("reminder").first.wait_for()
 
 
+def change_password(page: Page) -> None:
+    """One mistyped attempt, then the change: the security log shows both, newest first."""
+    tab(page, "settings")
+    for current in ("correct horse battery", PASSWORD):
+        page.get_by_test_id("current-password").fill(current)
+        page.get_by_test_id("new-password").fill("a much longer passphrase")
+        page.get_by_test_id("change-password").click()
+        page.locator("[data-testid=password-error], [data-testid=password-changed]").wait_for()
+    expect(page.get_by_test_id("password-changed")).to_be_visible()
+    expect(page.get_by_test_id("security-log").locator("li")).to_have_count(4)
+    page.get_by_test_id("password-changed").evaluate("line => line.scrollIntoView()")
+
+
 def take(out: Path, base_url: str) -> list[Path]:
     shots = []
     with sync_playwright() as playwright:
@@ -223,9 +236,11 @@ def take(out: Path, base_url: str) -> list[Path]:
         tab(page, "log")
         log_today(page)
         # Log right after a save: the confirmation, "Same for left" and today's pairs show.
-        for name in ("log", "history", "charts", "sync", "reminders"):
+        for name in ("log", "history", "charts", "sync", "reminders", "account"):
             if name == "reminders":
                 set_up_reminders(page)
+            elif name == "account":
+                change_password(page)
             elif name != "log":
                 tab(page, name)
             acknowledge_alerts(page)

@@ -68,7 +68,20 @@ async def ctx(app: Litestar, new_user, client: httpx.AsyncClient) -> Ctx:
                 {"a": (await a.client.get("/api/me")).json()["id"]},
             )
         ).scalar_one()
+    await fill_devices(app, b)
     return Ctx(app, a, b, anon, now, a_set, ops[-1], epoch)
+
+
+async def fill_devices(app: Litestar, user: User) -> None:
+    """Give ``user``'s account as many devices as an account may hold."""
+    services = app.state.services
+    account_id = (await user.client.get("/api/me")).json()["id"]
+    async with services.db.write() as conn:
+        for n in range(services.devices.max_devices - 1):  # one came with the sign-up
+            await conn.execute(
+                text("INSERT INTO device (node_id, account_id, created_at_ms) VALUES (:n, :a, 0)"),
+                {"n": f"{n:016x}", "a": account_id},
+            )
 
 
 # --- body builders -------------------------------------------------------------------------------
@@ -214,6 +227,10 @@ def cursor(seq: int, record_id: str = "", field: str = "") -> Build:
 
 def credentials(email: str = "a@example.com", password: str = PASSWORD) -> Build:
     return lambda _ctx: dumps({"email": email, "password": password})
+
+
+def password_change(current: str = PASSWORD, new: str = "a much better passphrase") -> Build:
+    return lambda _ctx: dumps({"current_password": current, "new_password": new})
 
 
 def const(raw: bytes) -> Build:

@@ -1,20 +1,13 @@
 // Settings: units for weights, the 1RM formula of the charts, links to Injury and Reminders,
-// the account, and signing out (refused while changes wait).
-import { useState } from "preact/hooks";
+// and the account (password, signing out, recent security events).
 import { html } from "./html.js";
+import { AccountSection } from "./account.js";
 import { FORMULAS } from "../insight/strength.js";
-import { setFormula, setUnits, signOut } from "../store.js";
+import { setFormula, setUnits } from "../store.js";
 
 const VERSION = /\/v\/([0-9a-f]+)\//.exec(import.meta.url)?.[1] ?? "development";
 
 export function SettingsScreen({ state }) {
-  const [message, setMessage] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const leave = async () => {
-    setBusy(true);
-    setMessage(await signOut());
-    setBusy(false);
-  };
   return html`<h1>Settings</h1>
     <fieldset class="units">
       <legend>Weight units</legend>
@@ -53,15 +46,6 @@ export function SettingsScreen({ state }) {
       <a href="#/reminders" class="go" data-testid="nav-reminders">Training reminders</a>
       <p class="hint small">A notification on the days and at the time you train a limb.</p>
     </section>
-    <section aria-labelledby="account-title">
-      <h2 id="account-title">Account</h2>
-      <p>Signed in as <strong data-testid="account-email">${state.account?.email}</strong></p>
-      <p class="hint">Signing out deletes this device's copy of your log, so Sidewise only does it
-        once every change has been uploaded.</p>
-      <button type="button" class="danger big" data-testid="sign-out" onClick=${leave} disabled=${busy}>
-        Sign out
-      </button>
-      ${message && html`<p class="error" role="alert" data-testid="sign-out-refused">${message}</p>`}
-    </section>
+    <${AccountSection} state=${state} />
     <p class="hint small">App version ${VERSION}</p>`;
 }

@@ -1,0 +1,160 @@
+"""Throttling shared by every worker and host: GCRA buckets and failed-sign-in locks stored in
+the database, each changed by one atomic upsert (PostgreSQL locks the row for the statement;
+SQLite has one writer), so no extra service is needed.
+
+A refused request changes no bucket. Refusals that concern an account are written to its
+security log (once per window, see ``security_log``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from backend.db.engine import Database
+from backend.domain.errors import TooManyRequests
+from backend.domain.throttle import FAILURE_MEMORY_MS, Rate, retry_after_s, sign_in_delay_ms
+from backend.services import security_log
+from backend.services.ports import WallClock
+
+# GCRA (a leaky bucket as one timestamp): a request costs one interval; it is allowed while
+# the theoretical arrival time stays within one period of now.
+_TAKE = text(
+    "INSERT INTO rate_limit (key, tat_ms) VALUES (:key, CAST(:first AS BIGINT)) "
+    "ON CONFLICT (key) DO UPDATE SET tat_ms = "
+    "CASE WHEN rate_limit.tat_ms > :now THEN rate_limit.tat_ms ELSE :now END + :interval "
+    "WHERE CASE WHEN rate_limit.tat_ms > :now THEN rate_limit.tat_ms ELSE :now END "
+    "+ :interval - :now <= :period "
+    "RETURNING tat_ms"
+)
+_TAT = text("SELECT tat_ms FROM rate_limit WHERE key = :key")
+_LOCKED_UNTIL = text("SELECT locked_until_ms FROM sign_in_failure WHERE email_key = :key")
+_FAIL = text(
+    "INSERT INTO sign_in_failure (email_key, failures, last_failure_ms, locked_until_ms) "
+    "VALUES (:key, 1, :now, 0) "
+    "ON CONFLICT (email_key) DO UPDATE SET failures = CASE "
+    "WHEN sign_in_failure.last_failure_ms < :forget THEN 1 "
+    "ELSE sign_in_failure.failures + 1 END, last_failure_ms = :now "
+    "RETURNING failures"
+)
+_LOCK = text("UPDATE sign_in_failure SET locked_until_ms = :until WHERE email_key = :key")
+_CLEAR = text("DELETE FROM sign_in_failure WHERE email_key = :key")
+_ACCOUNT_OF = text("SELECT id FROM account WHERE email = :email")
+
+
+@dataclass(frozen=True)
+class Limits:
+    sign_in: Rate  # sign-in attempts per client address
+    sign_up: Rate  # accounts created per client address
+    email: Rate  # sign-in and sign-up attempts per email address
+    register: Rate  # device and push subscription registrations per client address
+    register_account: Rate  # the same per account
+    free_failures: int  # failed sign-ins in a row before the email is locked
+
+
+def email_key(email: str) -> str:
+    """Addresses that have no account are throttled too; only their hash is stored."""
+    return hashlib.sha256(email.encode()).hexdigest()
+
+
+class Throttle:
+    def __init__(self, db: Database, wall: WallClock, limits: Limits) -> None:
+        self.db = db
+        self.wall = wall
+        self.limits = limits
+
+    async def sign_in(self, address: str, email: str) -> None:
+        """Before a password is checked (a sign-in or a password change)."""
+        bucket = (f"sign-in:{address}", self.limits.sign_in)
+        await self._guard_email("sign_in", address, email, bucket)
+
+    async def sign_up(self, address: str, email: str) -> None:
+        bucket = (f"sign-up:{address}", self.limits.sign_up)
+        await self._guard_email("sign_up", address, email, bucket)
+
+    async def register(self, action: str, address: str, account_id: int) -> None:
+        """Before a device or push subscription is registered."""
+        now = self.wall.now_ms()
+        buckets = [
+            (f"register:{address}", self.limits.register),
+            (f"register-account:{account_id}", self.limits.register_account),
+        ]
+        async with self.db.write() as conn:
+            wait = await _take_all(conn, buckets, now)
+            if wait:
+                await security_log.record_throttled(conn, account_id, action, now, address)
+        if wait:
+            raise TooManyRequests(
+                f"too many {action.replace('_', ' ')} registrations; try again later",
+                retry_after_s=retry_after_s(wait),
+            )
+
+    async def failed_sign_in(self, conn: AsyncConnection, email: str, now: int) -> None:
+        """Count a wrong password for ``email``; past the free failures, lock it a while."""
+        key = email_key(email)
+        params = {"key": key, "now": now, "forget": now - FAILURE_MEMORY_MS}
+        failures = (await conn.execute(_FAIL, params)).scalar_one()
+        delay = sign_in_delay_ms(failures, self.limits.free_failures)
+        if delay:
+            await conn.execute(_LOCK, {"key": key, "until": now + delay})
+
+    async def signed_in(self, conn: AsyncConnection, email: str) -> None:
+        await conn.execute(_CLEAR, {"key": email_key(email)})
+
+    async def _guard_email(
+        self, action: str, address: str, email: str, per_address: tuple[str, Rate]
+    ) -> None:
+        now = self.wall.now_ms()
+        key = email_key(email)
+        async with self.db.write() as conn:
+            locked = (await conn.execute(_LOCKED_UNTIL, {"key": key})).scalar_one_or_none()
+            code = "sign_in_locked"
+            wait = max(0, (locked or 0) - now) if action == "sign_in" else 0
+            if not wait:
+                code = "too_many_requests"
+                buckets = [per_address, (f"email:{key}", self.limits.email)]
+                wait = await _take_all(conn, buckets, now)
+            if wait:
+                account_id = (
+                    await conn.execute(_ACCOUNT_OF, {"email": email})
+                ).scalar_one_or_none()
+                if account_id is not None:
+                    await security_log.record_throttled(conn, account_id, action, now, address)
+        if wait:
+            detail = (
+                "too many failed sign-ins for this email; wait before trying again"
+                if code == "sign_in_locked"
+                else "too many attempts; try again later"
+            )
+            raise TooManyRequests(detail, retry_after_s=retry_after_s(wait), code=code)
+
+
+async def _take_all(conn: AsyncConnection, buckets: list[tuple[str, Rate]], now: int) -> int:
+    """Take one request from every bucket or from none: 0, or the first refusal's wait."""
+    savepoint = await conn.begin_nested()
+    for key, rate in buckets:
+        wait = await _take(conn, key, rate, now)
+        if wait:
+            await savepoint.rollback()
+            return wait
+    await savepoint.commit()
+    return 0
+
+
+async def _take(conn: AsyncConnection, key: str, rate: Rate, now: int) -> int:
+    """Take one request from the bucket: 0 if allowed, else the milliseconds to wait."""
+    interval = rate.interval_ms
+    params = {
+        "key": key,
+        "first": now + interval,
+        "now": now,
+        "interval": interval,
+        "period": rate.period_ms,
+    }
+    if (await conn.execute(_TAKE, params)).first() is not None:
+        return 0
+    tat = (await conn.execute(_TAT, {"key": key})).scalar_one()
+    return max(1, int(tat) + interval - rate.period_ms - now)
