@@ -30,6 +30,7 @@ from backend.api.quiet_hours import QuietHoursController
 from backend.api.session import CookiePolicy
 from backend.api.sync import pull, push
 from backend.db.engine import Database
+from backend.db.schema import require_servable
 from backend.domain.errors import SidewiseError
 from backend.push.guard import PushPolicy
 from backend.push.sender import PushSender
@@ -133,6 +134,7 @@ async def dispatch_until_signalled(settings: Settings) -> None:
             "sidewise dispatch needs PostgreSQL; on SQLite `sidewise serve` dispatches itself "
             "(one writer keeps the file safe)"
         )
+    await require_servable(settings.effective_database_url)
     key = load_vapid(settings)
     db = Database(settings.effective_database_url, pool_size=2)
     dispatcher, sender = build_dispatcher(settings, db, key, SystemClock(), SystemEntropy())

@@ -50,19 +50,30 @@ def main(argv: list[str] | None = None) -> None:
         import logging
 
         from backend.app import dispatch_until_signalled
+        from backend.db.schema import SchemaNotCurrent
         from backend.push.vapid import VapidKeyMissing
 
         logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(message)s")
         try:
             asyncio.run(dispatch_until_signalled(settings))
-        except (SettingsError, VapidKeyMissing) as exc:
+        except (SettingsError, VapidKeyMissing, SchemaNotCurrent) as exc:
             sys.exit(f"sidewise: {exc}")
     elif args.command == "migrate":
-        from backend.db.migrate import upgrade
+        from backend.db.migrate import migrate
 
-        upgrade(settings.effective_database_url)
-        print(f"sidewise: database at head ({settings.effective_database_url.split('://')[0]})")
+        print(f"sidewise: {migrate(settings.effective_database_url)}")
     else:
+        import asyncio
+
+        from backend.db.schema import SchemaNotCurrent, is_newer, newer_note, require_servable
+
+        url = settings.effective_database_url
+        try:
+            revision = asyncio.run(require_servable(url))
+        except SchemaNotCurrent as exc:
+            sys.exit(f"sidewise: {exc}")
+        if is_newer(revision):
+            print(f"sidewise: {newer_note(url, revision)}", file=sys.stderr)
         import os
 
         import uvicorn

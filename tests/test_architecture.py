@@ -50,6 +50,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "backend.cli": (
         "backend.settings",
         "backend.db.migrate",
+        "backend.db.schema",
         "backend.push.vapid",
         "backend.app",
         "uvicorn",

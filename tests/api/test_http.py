@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
+
+from backend.db.schema import head_revision
+
 
 async def test_unknown_host_header_is_refused(client) -> None:
     assert (await client.get("/healthz", headers={"host": "evil.example"})).status_code == 400
@@ -74,3 +78,23 @@ async def test_upload_cut_off_midway_is_a_quiet_4xx(new_user, app, caplog) -> No
     start = next(m for m in sent if m["type"] == "http.response.start")
     assert start["status"] == 400
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+async def test_healthz_reports_the_schema_revision_and_fails_when_it_changes(client, app) -> None:
+    """A database migrated (or restored) under a running server takes it out of rotation."""
+    health = await client.get("/healthz")
+    assert health.status_code == 200, health.text
+    assert health.json()["schema"] == head_revision()
+    async with app.state.services.db.write() as conn:
+        await conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    try:
+        stale = await client.get("/healthz")
+    finally:
+        async with app.state.services.db.write() as conn:
+            await conn.execute(
+                text("UPDATE alembic_version SET version_num = :head"), {"head": head_revision()}
+            )
+    assert stale.status_code == 503
+    assert stale.headers["content-type"].startswith("application/problem+json")
+    assert stale.json()["code"] == "schema_mismatch"
+    assert "`sidewise migrate`" in stale.json()["detail"]
