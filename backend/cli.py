@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"sidewise: {migrate(settings.effective_database_url)}")
     else:
         import asyncio
+        import os
 
         from backend.db.schema import SchemaNotCurrent, is_newer, newer_note, require_servable
 
@@ -74,19 +75,9 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(f"sidewise: {exc}")
         if is_newer(revision):
             print(f"sidewise: {newer_note(url, revision)}", file=sys.stderr)
-        import os
-
-        import uvicorn
+        from backend.web_server import serve as run_server
 
         # Workers re-read the environment, so pass the command-line overrides through it.
         for name, value in overrides.items():
             os.environ[f"SIDEWISE_{name.upper()}"] = str(value)
-        uvicorn.run(
-            "backend.app:app_from_env",
-            factory=True,
-            host=settings.host,
-            port=settings.port,
-            workers=settings.workers,
-            log_level=settings.log_level,
-            proxy_headers=True,
-        )
+        run_server(settings)

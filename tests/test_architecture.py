@@ -53,8 +53,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "backend.db.schema",
         "backend.push.vapid",
         "backend.app",
-        "uvicorn",
+        "backend.web_server",
     ),
+    "backend.web_server": ("backend.settings", "uvicorn"),
     "backend.app": ("backend", "sync", "litestar", "msgspec"),
 }
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+VERSION_TABLE = "alembic_version"
 
 
 class SchemaNotCurrent(RuntimeError):
@@ -49,7 +50,15 @@ def serves(revision: str | None) -> bool:
 
 async def read_revision(conn: AsyncConnection) -> str | None:
     """The revision stamped in the database; None when it was never migrated."""
-    return await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
+
+    # Plain SQL rather than Alembic's MigrationContext, which logs a line each time.
+    def read(sync: Connection) -> str | None:
+        if not inspect(sync).has_table(VERSION_TABLE):
+            return None
+        revision = sync.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return None if revision is None else str(revision)
+
+    return await conn.run_sync(read)
 
 
 def _absent_sqlite_file(url: str) -> bool:
