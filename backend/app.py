@@ -11,7 +11,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, Request, Response
-from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -22,6 +21,7 @@ from backend.api.auth import AuthController
 from backend.api.catalogue import catalogue
 from backend.api.charts import exercise_chart
 from backend.api.devices import register_device
+from backend.api.edges import HostCheckedApp, allow_header, edge_checks, route_methods
 from backend.api.health import healthz
 from backend.api.problems import problem, status_of
 from backend.api.push import SubscriptionController, vapid_public_key
@@ -180,7 +180,9 @@ def create_app(
             await services.insight_loop.stop()
             await services.db.dispose()
 
-    return Litestar(
+    allow: dict[str, str] = {}  # filled from the routes once the app has them
+    app = HostCheckedApp(
+        host_headers=_host_headers(settings),
         route_handlers=[
             AuthController,
             catalogue,
@@ -208,7 +210,7 @@ def create_app(
             cookie_samesite="lax",
             exclude=["/healthz"],
         ),
-        allowed_hosts=AllowedHostsConfig(allowed_hosts=_host_headers(settings)),
+        before_request=edge_checks(allow),
         exception_handlers={
             SidewiseError: _sidewise_error,
             HTTPException: _http_error,
@@ -221,6 +223,8 @@ def create_app(
         openapi_config=OpenAPIConfig(title="Sidewise", version="1"),
         debug=False,
     )
+    allow.update(route_methods(app))
+    return app
 
 
 def _host_headers(settings: Settings) -> list[str]:
@@ -243,6 +247,7 @@ def _http_error(_request: Request[Any, Any, Any], exc: HTTPException) -> Respons
         404: "not_found",
         405: "method_not_allowed",
         413: "body_too_large",
+        415: "unsupported_media_type",
     }.get(status, "http_error")
     if status == 403 and "CSRF" in str(exc.detail):
         code = "csrf_failed"
@@ -252,7 +257,11 @@ def _http_error(_request: Request[Any, Any, Any], exc: HTTPException) -> Respons
         return problem(400, "client_disconnected", "the request body did not arrive in full")
     if status >= 500:
         return _unexpected(_request, exc)
-    return problem(status, code, str(exc.detail))
+    response = problem(status, code, str(exc.detail))
+    response.headers.update(exc.headers or {})
+    if status == 405:  # the router names the path's methods in whatever order they were added
+        response.headers["Allow"] = allow_header(response.headers.pop("allow", "").split(", "))
+    return response
 
 
 def _undecodable(_request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -26,20 +26,29 @@ from backend.settings import Settings
 log = logging.getLogger("sidewise")
 STARTUP_FAILURE = 3  # uvicorn's exit code when the server could not start
 
-_TIMEOUT_BODY = json.dumps(
-    {
-        "type": "/problems/request_timeout",
-        "title": "Request timeout",
-        "status": 408,
-        "code": "request_timeout",
-        "detail": "the request headers did not arrive in time",
-    }
-).encode()
-REQUEST_TIMEOUT = (
-    b"HTTP/1.1 408 Request Timeout\r\n"
-    b"content-type: application/problem+json\r\n"
-    b"content-length: " + str(len(_TIMEOUT_BODY)).encode() + b"\r\n"
-    b"connection: close\r\n\r\n" + _TIMEOUT_BODY
+
+def raw_problem(status: int, reason: str, code: str, detail: str) -> bytes:
+    """A whole problem+json response that closes the connection, for answers given before
+    any request reached the app (the app's own problems come from backend/api/problems.py)."""
+    body = json.dumps(
+        {
+            "type": f"/problems/{code}",
+            "title": reason,
+            "status": status,
+            "code": code,
+            "detail": detail,
+        },
+        separators=(",", ":"),
+    ).encode()
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/problem+json\r\n"
+        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+REQUEST_TIMEOUT = raw_problem(
+    408, "Request Timeout", "request_timeout", "the request headers did not arrive in time"
 )
 
 
@@ -50,6 +59,11 @@ class DeadlineProtocol(HttpToolsProtocol):
         self.body_timeout = body_timeout
         self._deadline: asyncio.TimerHandle | None = None
         self._in_request = False  # bytes of a request arrived: a timeout earns it a 408
+
+    def send_400_response(self, msg: str) -> None:
+        # uvicorn answers an unparseable request in plain text; keep the one problem shape.
+        self.transport.write(raw_problem(400, "Bad Request", "malformed", msg))
+        self.transport.close()
 
     def _arm(self, seconds: float, expired: Callable[[], None]) -> None:
         self._disarm()

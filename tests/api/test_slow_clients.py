@@ -1,4 +1,4 @@
-"""Slow and stalled clients against the real `sidewise serve`, over raw sockets.
+"""Slow, stalled and garbled clients against the real `sidewise serve`, over raw sockets.
 
 A client that connects and sends nothing, sends its headers a byte at a time, or stops in the
 middle of a body is disconnected once the configured timeout has passed; a body that keeps
@@ -114,7 +114,7 @@ def test_headers_sent_byte_by_byte_get_408_while_others_are_served(server: Timed
         status_line, _, rest = received.partition(b"\r\n")
         assert status_line == b"HTTP/1.1 408 Request Timeout", received
         assert b"content-type: application/problem+json" in rest
-        assert b'"code": "request_timeout"' in rest
+        assert b'"code":"request_timeout"' in rest
     assert len(served) >= 5
     assert all(status == 200 for status, _ in served), served
     assert max(took for _, took in served) < 1.0, served
@@ -213,3 +213,14 @@ def test_an_idle_keep_alive_connection_is_closed(server: TimedServer) -> None:
     _rest, closed = until_closed(sock)
     assert response.startswith(b"HTTP/1.1 200 OK")
     assert closed - began < TIMEOUT_S + MARGIN_S
+
+
+def test_a_request_that_is_not_http_gets_a_problem(server: TimedServer) -> None:
+    """Rejected by the HTTP parser before the app sees it: still the one problem shape."""
+    sock = connect(server)
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: " + HOST.encode() + b"\r\nBad Header\r\n\r\n")
+    received, _closed = until_closed(sock)
+    status_line, _, rest = received.partition(b"\r\n")
+    assert status_line == b"HTTP/1.1 400 Bad Request", received
+    assert b"content-type: application/problem+json" in rest
+    assert b'"code":"malformed"' in rest
