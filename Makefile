@@ -7,14 +7,20 @@ PY := $(VENV)/bin/python
 
 NODE_DEPS := node_modules/.package-lock.json
 
-.PHONY: run test lint typecheck vectors bench vendor icons screenshots node-deps clean
+.PHONY: run test lint typecheck vectors bench vendor icons screenshots node-deps chromium clean
 
 $(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
+# Everything in uv.lock: the server and the test and type-check toolchain (the dev group).
 $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 	$(UV) sync --frozen
+	touch $@
+
+# What serving needs, from the same lock; --inexact keeps dev packages a `make test` installed.
+$(VENV)/.serving: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --no-dev --inexact
 	touch $@
 
 # Lighthouse (the browser tests' audit) from package-lock.json.
@@ -24,19 +30,32 @@ $(NODE_DEPS): package.json package-lock.json
 
 node-deps: $(NODE_DEPS)
 
-# `sidewise vapid` creates the push key in data/ once and keeps it after that.
-run: $(VENV)/.synced
+# `sidewise vapid` creates the push key in data/ once and keeps it after that; `sidewise serve`
+# ends its start-up by printing the address to open.
+run: $(VENV)/.serving
 	$(VENV)/bin/sidewise migrate
 	$(VENV)/bin/sidewise vapid
 	$(VENV)/bin/sidewise serve
 
-# The browser tests (tests/browser/) need Debian's chromium package: apt-get install -y chromium.
-test: $(VENV)/.synced $(NODE_DEPS)
+# The browser tests drive Debian's chromium package, never a downloaded browser.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		else \
+			echo "the browser tests need Debian's chromium: sudo apt-get install -y chromium" >&2; \
+		fi; \
+	fi
+
+# PostgreSQL tests run on this machine's PostgreSQL when there is one (started if it is down),
+# unless SIDEWISE_TEST_POSTGRES_URL names another.
+test: $(VENV)/.synced $(NODE_DEPS) chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	node --test pwa/tests/
-	$(VENV)/bin/pytest
+	SIDEWISE_TEST_POSTGRES_URL="$${SIDEWISE_TEST_POSTGRES_URL:-$$(sh tests/support/local_postgres.sh)}" \
+		$(VENV)/bin/pytest
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .

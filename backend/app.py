@@ -11,7 +11,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, Request, Response
-from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
@@ -25,6 +24,7 @@ from backend.api.catalogue import catalogue
 from backend.api.charts import exercise_chart
 from backend.api.client_address import ClientAddresses
 from backend.api.devices import register_device
+from backend.api.edges import HostCheckedApp, allow_header, edge_checks, route_methods
 from backend.api.health import healthz
 from backend.api.problems import problem, status_of
 from backend.api.push import SubscriptionController, vapid_public_key
@@ -33,6 +33,7 @@ from backend.api.quiet_hours import QuietHoursController
 from backend.api.session import CookiePolicy
 from backend.api.sync import pull, push
 from backend.db.engine import Database
+from backend.db.schema import require_servable
 from backend.domain.errors import SidewiseError, TooManyRequests
 from backend.domain.throttle import Rate
 from backend.push.guard import PushPolicy
@@ -163,6 +164,7 @@ async def dispatch_until_signalled(settings: Settings) -> None:
             "sidewise dispatch needs PostgreSQL; on SQLite `sidewise serve` dispatches itself "
             "(one writer keeps the file safe)"
         )
+    await require_servable(settings.effective_database_url)
     key = load_vapid(settings)
     db = Database(settings.effective_database_url, pool_size=2)
     dispatcher, sender = build_dispatcher(settings, db, key, SystemClock(), SystemEntropy())
@@ -208,7 +210,9 @@ def create_app(
             await services.insight_loop.stop()
             await services.db.dispose()
 
-    return Litestar(
+    allow: dict[str, str] = {}  # filled from the routes once the app has them
+    app = HostCheckedApp(
+        host_headers=_host_headers(settings),
         route_handlers=[
             AuthController,
             AccountSecurityController,
@@ -238,7 +242,7 @@ def create_app(
             cookie_samesite="lax",
             exclude=["/healthz"],
         ),
-        allowed_hosts=AllowedHostsConfig(allowed_hosts=_host_headers(settings)),
+        before_request=edge_checks(allow),
         exception_handlers={
             SidewiseError: _sidewise_error,
             HTTPException: _http_error,
@@ -252,6 +256,8 @@ def create_app(
         openapi_config=OpenAPIConfig(title="Sidewise", version="1"),
         debug=False,
     )
+    allow.update(route_methods(app))
+    return app
 
 
 def _host_headers(settings: Settings) -> list[str]:
@@ -277,6 +283,7 @@ def _http_error(_request: Request[Any, Any, Any], exc: HTTPException) -> Respons
         404: "not_found",
         405: "method_not_allowed",
         413: "body_too_large",
+        415: "unsupported_media_type",
     }.get(status, "http_error")
     if status == 403 and "CSRF" in str(exc.detail):
         code = "csrf_failed"
@@ -286,7 +293,11 @@ def _http_error(_request: Request[Any, Any, Any], exc: HTTPException) -> Respons
         return problem(400, "client_disconnected", "the request body did not arrive in full")
     if status >= 500:
         return _unexpected(_request, exc)
-    return problem(status, code, str(exc.detail))
+    response = problem(status, code, str(exc.detail))
+    response.headers.update(exc.headers or {})
+    if status == 405:  # the router names the path's methods in whatever order they were added
+        response.headers["Allow"] = allow_header(response.headers.pop("allow", "").split(", "))
+    return response
 
 
 def _undecodable(_request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -50,35 +50,34 @@ def main(argv: list[str] | None = None) -> None:
         import logging
 
         from backend.app import dispatch_until_signalled
+        from backend.db.schema import SchemaNotCurrent
         from backend.push.vapid import VapidKeyMissing
 
         logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(message)s")
         try:
             asyncio.run(dispatch_until_signalled(settings))
-        except (SettingsError, VapidKeyMissing) as exc:
+        except (SettingsError, VapidKeyMissing, SchemaNotCurrent) as exc:
             sys.exit(f"sidewise: {exc}")
     elif args.command == "migrate":
-        from backend.db.migrate import upgrade
+        from backend.db.migrate import migrate
 
-        upgrade(settings.effective_database_url)
-        print(f"sidewise: database at head ({settings.effective_database_url.split('://')[0]})")
+        print(f"sidewise: {migrate(settings.effective_database_url)}")
     else:
+        import asyncio
         import os
 
-        import uvicorn
+        from backend.db.schema import SchemaNotCurrent, is_newer, newer_note, require_servable
+
+        url = settings.effective_database_url
+        try:
+            revision = asyncio.run(require_servable(url))
+        except SchemaNotCurrent as exc:
+            sys.exit(f"sidewise: {exc}")
+        if is_newer(revision):
+            print(f"sidewise: {newer_note(url, revision)}", file=sys.stderr)
+        from backend.web_server import serve as run_server
 
         # Workers re-read the environment, so pass the command-line overrides through it.
         for name, value in overrides.items():
             os.environ[f"SIDEWISE_{name.upper()}"] = str(value)
-        uvicorn.run(
-            "backend.app:app_from_env",
-            factory=True,
-            host=settings.host,
-            port=settings.port,
-            workers=settings.workers,
-            log_level=settings.log_level,
-            # Only the configured proxies' X-Forwarded-For and -Proto are believed (uvicorn
-            # would otherwise trust any local peer's); the app applies the same list.
-            proxy_headers=bool(settings.trusted_proxies),
-            forwarded_allow_ips=list(settings.trusted_proxies),
-        )
+        run_server(settings)

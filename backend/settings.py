@@ -39,6 +39,27 @@ class Settings:
     workers: int = field(
         default=1, metadata={"doc": "server processes (PostgreSQL only; SQLite keeps one writer)"}
     )
+    header_timeout_seconds: int = field(
+        default=10,
+        metadata={
+            "doc": "seconds a client has to send a request's headers, from connecting or from "
+            "the request's first byte; then 408 and the connection is closed"
+        },
+    )
+    body_timeout_seconds: int = field(
+        default=15,
+        metadata={
+            "doc": "seconds a request body may stall between two reads before the "
+            "connection is closed (nothing of it is applied)"
+        },
+    )
+    keep_alive_seconds: int = field(
+        default=5,
+        metadata={
+            "doc": "seconds an idle connection stays open between requests (a proxy's idle "
+            "timeout towards Sidewise must be shorter)"
+        },
+    )
     secret_key: str = field(
         default="",
         metadata={"doc": "signs CSRF tokens; empty means a key generated once in DATA_DIR"},
@@ -269,6 +290,9 @@ def _validate(settings: Settings) -> None:
     ):
         if getattr(settings, name) < 1:
             raise SettingsError(f"{PREFIX}{name.upper()} must be at least 1")
+    for name in ("header_timeout_seconds", "body_timeout_seconds", "keep_alive_seconds"):
+        if not 1 <= getattr(settings, name) <= 300:
+            raise SettingsError(f"{PREFIX}{name.upper()} must be from 1 to 300")
     if settings.sync_max_ops > 5000:
         raise SettingsError(f"{PREFIX}SYNC_MAX_OPS must be at most 5000")
     if not 7 <= settings.alert_window_days <= 365:

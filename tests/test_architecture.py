@@ -50,10 +50,12 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "backend.cli": (
         "backend.settings",
         "backend.db.migrate",
+        "backend.db.schema",
         "backend.push.vapid",
         "backend.app",
-        "uvicorn",
+        "backend.web_server",
     ),
+    "backend.web_server": ("backend.settings", "uvicorn"),
     "backend.app": ("backend", "sync", "litestar", "msgspec"),
 }
 

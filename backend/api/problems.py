@@ -39,8 +39,10 @@ TITLES = {
     403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
+    408: "Request timeout",
     409: "Conflict",
     413: "Request too large",
+    415: "Unsupported media type",
     422: "Invalid input",
     429: "Too many requests",
     500: "Internal server error",
@@ -48,8 +50,8 @@ TITLES = {
 }
 
 
-def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
-    body: dict[str, Any] = {
+def problem_body(status: int, code: str, detail: str, **extra: Any) -> dict[str, Any]:
+    return {
         "type": f"/problems/{code}",
         "title": TITLES.get(status, "Error"),
         "status": status,
@@ -57,7 +59,12 @@ def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[
         "detail": detail,
         **extra,
     }
-    return Response(body, status_code=status, media_type=MEDIA_TYPE)
+
+
+def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[str, Any]]:
+    return Response(
+        problem_body(status, code, detail, **extra), status_code=status, media_type=MEDIA_TYPE
+    )
 
 
 def status_of(error: SidewiseError) -> int:

@@ -27,3 +27,4 @@ class DeviceOut(msgspec.Struct):
 class Health(msgspec.Struct):
     status: str
     database: str
+    schema: str  # the migration revision the database is at

@@ -14,9 +14,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from backend.db.schema import head_revision, read_revision, serves
 
 T = TypeVar("T")
 Work = Callable[[AsyncConnection], Awaitable[Any]]
@@ -76,9 +78,19 @@ class Database:
         async with self.reader.connect() as conn:
             yield conn
 
-    async def ping(self) -> None:
+    async def schema_revision(self) -> str | None:
+        """The migration the database is at (a round trip: health checks call it)."""
         async with self.read() as conn:
-            await conn.execute(text("SELECT 1"))
+            return await read_revision(conn)
+
+    @property
+    def schema_head(self) -> str:
+        """The revision this code reads and writes."""
+        return head_revision()
+
+    def serves_schema(self, revision: str | None) -> bool:
+        """At the head, or at a newer revision (migrations only add)."""
+        return serves(revision)
 
     async def dispose(self) -> None:
         await self.writer.dispose()

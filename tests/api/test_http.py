@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import text
 
-async def test_unknown_host_header_is_refused(client) -> None:
-    assert (await client.get("/healthz", headers={"host": "evil.example"})).status_code == 400
-    assert (await client.get("/healthz", headers={"host": "127.0.0.1:8000"})).status_code == 200
+from backend.db.schema import head_revision
+
+
+async def test_configured_host_headers_are_answered(client) -> None:
+    """The refusals are rows of the bad-input table; these are the names that must pass."""
+    for host in ("testserver.local", "127.0.0.1:8000", "LOCALHOST"):
+        assert (await client.get("/healthz", headers={"host": host})).status_code == 200, host
 
 
 async def test_security_headers(client) -> None:
@@ -18,13 +24,52 @@ async def test_security_headers(client) -> None:
         assert response.headers["x-content-type-options"] == "nosniff"
 
 
-async def test_unknown_route_and_method_are_problems(client) -> None:
-    missing = await client.get("/api/nothing-here")
-    assert missing.status_code == 404
-    assert missing.headers["content-type"].startswith("application/problem+json")
-    wrong = await client.get("/api/sync/push")
-    assert wrong.status_code == 405
-    assert wrong.json()["code"] == "method_not_allowed"
+# Every API path with the methods it has (the 405 rows of the bad-input table check the rest).
+ALLOW = {
+    "/api/auth/signup": "OPTIONS, POST",
+    "/api/auth/login": "OPTIONS, POST",
+    "/api/auth/logout": "OPTIONS, POST",
+    "/api/me": "GET, OPTIONS",
+    "/api/me/time-zone": "OPTIONS, PUT",
+    "/api/me/quiet-hours": "GET, OPTIONS, PUT",
+    "/api/catalogue": "GET, OPTIONS",
+    "/api/charts/single-arm-db-row": "GET, OPTIONS",
+    "/api/devices": "OPTIONS, POST",
+    "/api/sync/push": "OPTIONS, POST",
+    "/api/sync/pull": "OPTIONS, POST",
+    "/api/push/vapid-public-key": "GET, OPTIONS",
+    "/api/push/subscriptions": "DELETE, OPTIONS, POST",
+    "/healthz": "GET, OPTIONS",
+    "/": "GET, OPTIONS",
+}
+
+
+@pytest.mark.parametrize(("path", "allow"), ALLOW.items())
+async def test_options_lists_every_method_of_the_path(client, path: str, allow: str) -> None:
+    response = await client.options(path)
+    assert response.status_code == 204
+    assert response.headers["allow"] == allow
+
+
+async def test_options_on_an_unknown_path_is_a_404_problem(client) -> None:
+    response = await client.options("/api/nothing-here")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_json_with_a_utf8_charset_and_bodiless_posts_are_accepted(new_user) -> None:
+    """Positive controls next to the 415 rows: a charset parameter naming UTF-8 is JSON, and
+    a POST without a body needs no Content-Type."""
+    user = await new_user("media@example.com")
+    response = await user.client.post(
+        "/api/sync/push",
+        content=b'{"device_id":"%s","schema":1,"ops":[]}' % user.device_id.encode(),
+        headers={**user.csrf, "content-type": 'Application/JSON; Charset="UTF-8"'},
+    )
+    assert response.status_code == 200, response.text
+    response = await user.client.post("/api/devices", headers=user.csrf)
+    assert response.status_code == 201, response.text
+    assert "content-type" not in response.request.headers
 
 
 async def test_openapi_lists_the_api(client) -> None:
@@ -74,3 +119,23 @@ async def test_upload_cut_off_midway_is_a_quiet_4xx(new_user, app, caplog) -> No
     start = next(m for m in sent if m["type"] == "http.response.start")
     assert start["status"] == 400
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+async def test_healthz_reports_the_schema_revision_and_fails_when_it_changes(client, app) -> None:
+    """A database migrated (or restored) under a running server takes it out of rotation."""
+    health = await client.get("/healthz")
+    assert health.status_code == 200, health.text
+    assert health.json()["schema"] == head_revision()
+    async with app.state.services.db.write() as conn:
+        await conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    try:
+        stale = await client.get("/healthz")
+    finally:
+        async with app.state.services.db.write() as conn:
+            await conn.execute(
+                text("UPDATE alembic_version SET version_num = :head"), {"head": head_revision()}
+            )
+    assert stale.status_code == 503
+    assert stale.headers["content-type"].startswith("application/problem+json")
+    assert stale.json()["code"] == "schema_mismatch"
+    assert "`sidewise migrate`" in stale.json()["detail"]

@@ -31,7 +31,7 @@ expect.set_options(timeout=TIMEOUT_MS)
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: apt-get install -y chromium (.ci/run does)")
+        pytest.fail("Chromium is missing: apt-get install -y chromium (`make test` does, as root)")
     with sync_playwright() as playwright:
         chromium = launch(playwright)
         yield chromium

@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from backend.db.schema import head_revision
 from bench.server import free_port, throwaway_postgres
 from sync.canon import Scalar
 from tests.deploy.fleet import Fleet
@@ -236,7 +237,11 @@ def test_a_deployment_sends_due_reminders_and_stops_cleanly(tmp_path: Path) -> N
             urls = [f"http://127.0.0.1:{port}" for port in ports]
             for name, url in zip(("app-a", "app-b"), urls, strict=True):
                 health = fleet.wait_healthy(name, url, began + STARTUP_S)
-                assert health == {"status": "ok", "database": "postgresql"}
+                assert health == {
+                    "status": "ok",
+                    "database": "postgresql",
+                    "schema": head_revision(),
+                }
             fleet.assert_running()
 
             subs = [receiver.subscribe(), receiver.subscribe()]

@@ -1,0 +1,104 @@
+"""The HTTP edges every route shares: which Host is served, which media type a body may have,
+which methods a path allows. Each answers in the one problem shape."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from litestar import Litestar, Request, Response
+from litestar.exceptions import HTTPException
+from litestar.types import HTTPResponseBodyEvent, HTTPResponseStartEvent, Scope, Send
+
+from backend.api.problems import MEDIA_TYPE, problem_body
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class HostCheckedApp(Litestar):
+    """Answers only the configured Host headers, before routing. (Litestar's own check wraps
+    each route, so unknown paths and methods escaped it, and it answered non-problem JSON.)"""
+
+    def __init__(self, *args: Any, host_headers: Iterable[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.host_headers = frozenset(host.lower() for host in host_headers)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and _host(scope) not in self.host_headers:
+            await _send_problem(send, 400, "bad_host", "this server does not answer that Host")
+            return
+        await super().__call__(scope, receive, send)
+
+
+def _host(scope: Scope) -> str:
+    for name, value in scope["headers"]:
+        if name == b"host":
+            return str(value.decode("latin-1").lower())
+    return ""
+
+
+async def _send_problem(send: Send, status: int, code: str, detail: str) -> None:
+    body = json.dumps(problem_body(status, code, detail), separators=(",", ":")).encode()
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", MEDIA_TYPE.encode()),
+            (b"content-length", str(len(body)).encode()),
+            (b"x-content-type-options", b"nosniff"),
+        ],
+    }
+    end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+    await send(start)
+    await send(end)
+
+
+def allow_header(methods: Iterable[str]) -> str:
+    return ", ".join(sorted({method.upper() for method in methods}))
+
+
+def route_methods(app: Litestar) -> dict[str, str]:
+    """Path template -> its Allow header, from every handler registered on that path."""
+    return {route.path_format: allow_header(route.methods) for route in app.routes}
+
+
+class _NotJson(HTTPException):
+    status_code = 415
+
+
+def edge_checks(allow: Mapping[str, str]) -> Any:
+    """A before-request hook: OPTIONS answers with the path's methods (Litestar's own answer
+    names only the first handler's when several share a path); a request that carries a body
+    must say it is JSON. A request without a body needs no Content-Type."""
+
+    async def check(request: Request[Any, Any, Any]) -> Response[Any] | None:
+        method = request.method
+        if method == "OPTIONS" and request.scope["path_template"] in allow:
+            return Response(
+                None, status_code=204, headers={"Allow": allow[request.scope["path_template"]]}
+            )
+        if method in BODY_METHODS and _has_body(request) and not _is_json(request):
+            raise _NotJson(
+                detail="send the body as application/json (UTF-8)",
+                headers={"Accept": "application/json"},
+            )
+        return None
+
+    return check
+
+
+def _has_body(request: Request[Any, Any, Any]) -> bool:
+    headers = request.headers
+    return "transfer-encoding" in headers or headers.get("content-length", "0") not in ("", "0")
+
+
+def _is_json(request: Request[Any, Any, Any]) -> bool:
+    media_type, _, parameters = request.headers.get("content-type", "").partition(";")
+    if media_type.strip().lower() != "application/json":
+        return False
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() != "utf-8":
+            return False
+    return True
