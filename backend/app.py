@@ -17,11 +17,14 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components
 
 from backend.api.auth import AuthController
 from backend.api.catalogue import catalogue
 from backend.api.charts import exercise_chart
+from backend.api.contract import StrictStructs, security_schemes
 from backend.api.devices import register_device
+from backend.api.docs_page import docs_router, render_plugins
 from backend.api.health import healthz
 from backend.api.problems import problem, status_of
 from backend.api.push import SubscriptionController, vapid_public_key
@@ -160,6 +163,7 @@ def create_app(
     services = build_services(settings, wall, entropy, passwords)
     shell = load_shell(pwa_dir(settings.pwa_dir))
     csp = content_security_policy(shell.script_hashes)
+    cookie_policy = CookiePolicy(settings.production, settings.session_days * 86_400)
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
@@ -196,7 +200,7 @@ def create_app(
         state=State(
             {
                 "services": services,
-                "cookie_policy": CookiePolicy(settings.production, settings.session_days * 86_400),
+                "cookie_policy": cookie_policy,
             }
         ),
         lifespan=[lifespan],
@@ -216,7 +220,14 @@ def create_app(
         },
         after_request=_security_headers(settings.production, csp),
         request_max_body_size=64 * 1024,
-        openapi_config=OpenAPIConfig(title="Sidewise", version="1"),
+        plugins=[StrictStructs()],
+        openapi_config=OpenAPIConfig(
+            title="Sidewise",
+            version="1",
+            components=Components(security_schemes=dict(security_schemes(cookie_policy.name))),
+            render_plugins=render_plugins(),
+            openapi_router=docs_router(),
+        ),
         debug=False,
     )
 
@@ -267,7 +278,8 @@ def _security_headers(production: bool, csp: str) -> Any:
     # The policy governs documents (and the worker, whose route sets it): scripts, styles,
     # images and JSON need none, and ~600 bytes on each of the app's ~50 files add up.
     async def add(response: Response[Any]) -> Response[Any]:
-        if (response.media_type or "").startswith("text/html"):
+        html = (response.media_type or "").startswith("text/html")
+        if html and "content-security-policy" not in response.headers:
             response.headers["Content-Security-Policy"] = csp
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
