@@ -25,8 +25,8 @@ from tests.support.databases import SqliteTemplate
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = 30  # per operation and phase
-BUDGET_S = 180
+EXAMPLES = 60  # per operation and phase: about 2,000 requests, under a minute here
+TIMEOUT_S = 180
 # Checks left out, each with its reason.
 EXCLUDED_CHECKS: dict[str, str] = {
     "unsupported_method": "405 answers carry no Allow header yet",
@@ -81,14 +81,14 @@ def test_every_check_passes_against_the_running_server(server: AppServer, tmp_pa
         server.base_url + "/schema/openapi.json",
         "--checks=all",
         f"--max-examples={EXAMPLES}",
-        f"--max-time={BUDGET_S}",
         "--workers=1",
-        "--seed=20261205",
         "--request-timeout=20",
         "--suppress-health-check=all",
         f"--report-dir={tmp_path}",
         "--report=junit",
     ]
+    if os.environ.get("HYPOTHESIS_PROFILE") == "ci":
+        command.append("--seed=20261205")  # CI replays one run; elsewhere each run explores
     if EXCLUDED_CHECKS:
         command.append("--exclude-checks=" + ",".join(EXCLUDED_CHECKS))
     config = tmp_path / "schemathesis.toml"
@@ -105,7 +105,11 @@ def test_every_check_passes_against_the_running_server(server: AppServer, tmp_pa
         "NO_COLOR": "1",
     }
     run = subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=BUDGET_S + 60
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=TIMEOUT_S
     )
-    assert run.returncode == 0, run.stdout[-20000:] + run.stderr[-5000:]
-    assert "No issues found" in run.stdout or "passed" in run.stdout, run.stdout[-5000:]
+    report = run.stdout[-20000:] + run.stderr[-5000:]
+    assert run.returncode == 0, report
+    paths = httpx.get(server.base_url + "/schema/openapi.json").json()["paths"]
+    assert f"Tested: {sum(map(len, paths.values()))}\n" in report, report
+    # Every signed-in operation got past its credentials at least once.
+    assert "Authentication failed" not in report, report
