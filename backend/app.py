@@ -24,7 +24,7 @@ from backend.api.catalogue import catalogue
 from backend.api.charts import exercise_chart
 from backend.api.contract import StrictStructs, security_schemes
 from backend.api.devices import register_device
-from backend.api.docs_page import docs_router, render_plugins
+from backend.api.docs_page import DOCS_CSP, docs_router, render_plugins
 from backend.api.health import healthz
 from backend.api.problems import problem, status_of
 from backend.api.push import SubscriptionController, vapid_public_key
@@ -226,7 +226,7 @@ def create_app(
             version="1",
             components=Components(security_schemes=dict(security_schemes(cookie_policy.name))),
             render_plugins=render_plugins(),
-            openapi_router=docs_router(),
+            openapi_router=docs_router(_security_headers(settings.production, DOCS_CSP)),
         ),
         debug=False,
     )
@@ -278,8 +278,7 @@ def _security_headers(production: bool, csp: str) -> Any:
     # The policy governs documents (and the worker, whose route sets it): scripts, styles,
     # images and JSON need none, and ~600 bytes on each of the app's ~50 files add up.
     async def add(response: Response[Any]) -> Response[Any]:
-        html = (response.media_type or "").startswith("text/html")
-        if html and "content-security-policy" not in response.headers:
+        if (response.media_type or "").startswith("text/html"):
             response.headers["Content-Security-Policy"] = csp
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"

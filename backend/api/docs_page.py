@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Request, Response, Router, get
-from litestar.datastructures import ResponseHeader
 from litestar.exceptions import NotFoundException
 from litestar.openapi.plugins import JsonRenderPlugin, OpenAPIRenderPlugin
 from litestar.params import FromPath
+from litestar.types import AfterRequestHookHandler
 
 from backend.api.pwa import send_asset
 from backend.services.shell import MEDIA_TYPES, Asset
@@ -61,14 +61,10 @@ class DocsPage(OpenAPIRenderPlugin):
         router.register(asset)
 
 
-def docs_router() -> Router:
-    """The router Litestar fills with the OpenAPI routes; its pages carry the docs policy."""
-    return Router(
-        PREFIX,
-        route_handlers=[],
-        include_in_schema=False,
-        response_headers=[ResponseHeader(name="content-security-policy", value=DOCS_CSP)],
-    )
+def docs_router(after_request: AfterRequestHookHandler) -> Router:
+    """The router Litestar fills with the OpenAPI routes; ``after_request`` (the app's security
+    headers with ``DOCS_CSP``) replaces the app's hook for them."""
+    return Router(PREFIX, route_handlers=[], include_in_schema=False, after_request=after_request)
 
 
 def render_plugins() -> list[OpenAPIRenderPlugin]:
