@@ -60,17 +60,16 @@ def sign_up(server: AppServer) -> dict[str, str]:
     """A new account's credentials, as the hooks read them from the environment."""
     with httpx.Client(base_url=server.base_url, timeout=30) as client:
         client.get("/api/catalogue")
-        csrf = client.cookies["csrftoken"]
         answer = client.post(
             "/api/auth/signup",
             json={"email": "schemathesis@example.com", "password": PASSWORD},
-            headers={"x-csrftoken": csrf},
+            headers={"x-csrftoken": client.cookies["csrftoken"]},
         )
         assert answer.status_code == 201, answer.text
-        return {
+        return {  # read after signing up: both cookies may be new
             "ST_SESSION_COOKIE": "sidewise_session",
             "ST_SESSION": client.cookies["sidewise_session"],
-            "ST_CSRF": csrf,
+            "ST_CSRF": client.cookies["csrftoken"],
         }
 
 
