@@ -16,6 +16,7 @@ from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components
 from litestar.types import Message, Scope
 
 from backend.api.account_security import AccountSecurityController
@@ -23,7 +24,9 @@ from backend.api.auth import AuthController
 from backend.api.catalogue import catalogue
 from backend.api.charts import exercise_chart
 from backend.api.client_address import ClientAddresses
+from backend.api.contract import StrictStructs, security_schemes
 from backend.api.devices import register_device
+from backend.api.docs_page import DOCS_CSP, docs_router, render_plugins
 from backend.api.edges import HostCheckedApp, allow_header, edge_checks, route_methods
 from backend.api.health import healthz
 from backend.api.problems import problem, status_of
@@ -192,6 +195,7 @@ def create_app(
     services = build_services(settings, wall, entropy, passwords)
     shell = load_shell(pwa_dir(settings.pwa_dir))
     csp = content_security_policy(shell.script_hashes)
+    cookie_policy = CookiePolicy(settings.production, settings.session_days * 86_400)
 
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
@@ -231,7 +235,7 @@ def create_app(
         state=State(
             {
                 "services": services,
-                "cookie_policy": CookiePolicy(settings.production, settings.session_days * 86_400),
+                "cookie_policy": cookie_policy,
                 "client_addresses": ClientAddresses.parse(settings.trusted_proxies),
             }
         ),
@@ -253,7 +257,14 @@ def create_app(
         after_request=_security_headers(settings.production, csp),
         before_send=[_no_store_api],
         request_max_body_size=64 * 1024,
-        openapi_config=OpenAPIConfig(title="Sidewise", version="1"),
+        plugins=[StrictStructs()],
+        openapi_config=OpenAPIConfig(
+            title="Sidewise",
+            version="1",
+            components=Components(security_schemes=dict(security_schemes(cookie_policy.name))),
+            render_plugins=render_plugins(),
+            openapi_router=docs_router(_security_headers(settings.production, DOCS_CSP)),
+        ),
         debug=False,
     )
     allow.update(route_methods(app))

@@ -10,6 +10,15 @@ from litestar.di import Provide
 from litestar.params import JSONBody
 
 from backend.api.client_address import client_address
+from backend.api.contract import (
+    ANY_CHANGE,
+    JSON_BODY,
+    SIGNED_IN,
+    SIGNED_IN_CHANGE,
+    THROTTLED,
+    no_content,
+    problems,
+)
 from backend.api.session import (
     AccountDep,
     CookiePolicy,
@@ -43,7 +52,12 @@ class AuthController(Controller):
     path = "/api"
     tags = ["accounts"]  # noqa: RUF012 (Litestar reads it as a class attribute)
 
-    @post("/auth/signup", summary="Create an account and sign in")
+    @post(
+        "/auth/signup",
+        summary="Create an account and sign in",
+        security=ANY_CHANGE,
+        responses=problems(*JSON_BODY, 403, 409, 422, *THROTTLED),
+    )
     async def signup(
         self,
         request: Request[Any, Any, Any],
@@ -55,7 +69,13 @@ class AuthController(Controller):
         )
         return _signed_in(request, session, 201)
 
-    @post("/auth/login", summary="Sign in (the session id is rotated)")
+    @post(
+        "/auth/login",
+        status_code=200,
+        summary="Sign in (the session id is rotated)",
+        security=ANY_CHANGE,
+        responses=problems(*JSON_BODY, 401, 403, *THROTTLED),
+    )
     async def login(
         self,
         request: Request[Any, Any, Any],
@@ -67,7 +87,13 @@ class AuthController(Controller):
         )
         return _signed_in(request, session, 200)
 
-    @post("/auth/logout", status_code=204, summary="Sign out this browser")
+    @post(
+        "/auth/logout",
+        status_code=204,
+        summary="Sign out this browser",
+        security=ANY_CHANGE,
+        responses={204: no_content("Signed out; the session cookie is cleared"), **problems(403)},
+    )
     async def logout(
         self, request: Request[Any, Any, Any], services: ServicesDep
     ) -> Response[None]:
@@ -79,7 +105,13 @@ class AuthController(Controller):
         policy.clear(response)
         return response
 
-    @get("/me", dependencies={"account": Provide(provide_account)}, summary="The signed-in account")
+    @get(
+        "/me",
+        dependencies={"account": Provide(provide_account)},
+        summary="The signed-in account",
+        security=SIGNED_IN,
+        responses=problems(401),
+    )
     async def me(self, account: AccountDep) -> AccountOut:
         return AccountOut(id=account.account_id, email=account.email, time_zone=account.time_zone)
 
@@ -87,6 +119,8 @@ class AuthController(Controller):
         "/me/time-zone",
         dependencies={"account": Provide(provide_account)},
         summary="Count this account's days (sessions, charts, alerts) in an IANA time zone",
+        security=SIGNED_IN_CHANGE,
+        responses=problems(*JSON_BODY, 401, 403, 422),
     )
     async def set_time_zone(
         self, account: AccountDep, data: JSONBody[TimeZoneIn], services: ServicesDep

@@ -9,6 +9,7 @@ from litestar import get
 from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, QueryParameter
 
+from backend.api.contract import SIGNED_IN, problems
 from backend.api.session import AccountDep, ServicesDep, provide_account
 from backend.services.charts import ChartView
 
@@ -18,6 +19,8 @@ from backend.services.charts import ChartView
     dependencies={"account": Provide(provide_account)},
     tags=["insight"],
     summary="One exercise's left/right e1RM, LSI and weekly volume (account's time zone)",
+    security=SIGNED_IN,
+    responses=problems(400, 401, 422),
 )
 async def exercise_chart(
     exercise: FromPath[str],

@@ -10,6 +10,13 @@ from litestar.di import Provide
 from litestar.params import JSONBody
 
 from backend.api.client_address import client_address
+from backend.api.contract import (
+    JSON_BODY,
+    SIGNED_IN_CHANGE,
+    THROTTLED,
+    problems,
+    success,
+)
 from backend.api.session import AccountDep, ServicesDep, provide_account
 from backend.services.push_subscriptions import NewSubscription
 
@@ -48,6 +55,7 @@ class EndpointIn(msgspec.Struct, forbid_unknown_fields=True):
     "/api/push/vapid-public-key",
     tags=["push"],
     summary="The applicationServerKey to subscribe with (503 push_unavailable without a key)",
+    responses=problems(503),
 )
 async def vapid_public_key(services: ServicesDep) -> VapidKeyOut:
     key = services.subscriptions.current_key()
@@ -59,7 +67,15 @@ class SubscriptionController(Controller):
     tags = ["push"]  # noqa: RUF012 (Litestar reads it as a class attribute)
     dependencies = {"account": Provide(provide_account)}  # noqa: RUF012
 
-    @post("/", summary="Register this browser's push subscription (201 new, 200 already yours)")
+    @post(
+        "/",
+        summary="Register this browser's push subscription (201 new, 200 already yours)",
+        security=SIGNED_IN_CHANGE,
+        responses={
+            200: success(SubscriptionOut, "Already yours: its keys are renewed"),
+            **problems(*JSON_BODY, 401, 403, 409, 422, *THROTTLED, 503),
+        },
+    )
     async def subscribe(
         self,
         request: Request[Any, Any, Any],
@@ -83,7 +99,13 @@ class SubscriptionController(Controller):
             status_code=201 if registered.created else 200,
         )
 
-    @delete("/", status_code=204, summary="Forget this browser's subscription (yours only)")
+    @delete(
+        "/",
+        status_code=204,
+        summary="Forget this browser's subscription (yours only)",
+        security=SIGNED_IN_CHANGE,
+        responses=problems(*JSON_BODY, 401, 403),
+    )
     async def unsubscribe(
         self, account: AccountDep, data: JSONBody[EndpointIn], services: ServicesDep
     ) -> None:

@@ -17,7 +17,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 _OPTS: dict[str, Any] = {"exclude_from_csrf": True, "include_in_schema": False}
 
 
-def _send(
+def send_asset(
     request: Request[Any, Any, Any],
     asset: Asset,
     cache_control: str,
@@ -51,22 +51,22 @@ def pwa_routes(shell: Shell, csp: str) -> list[HTTPRouteHandler]:
 
     @get("/", **_OPTS)
     async def index(request: Request[Any, Any, Any]) -> Response[bytes]:
-        return _send(request, shell.index, REVALIDATE)
+        return send_asset(request, shell.index, REVALIDATE)
 
     @get("/sw.js", **_OPTS)
     async def service_worker(request: Request[Any, Any, Any]) -> Response[bytes]:
         headers = {"service-worker-allowed": "/", "content-security-policy": csp}
-        return _send(request, shell.service_worker, REVALIDATE, headers)
+        return send_asset(request, shell.service_worker, REVALIDATE, headers)
 
     @get(f"{shell.prefix}/{{path:path}}", **_OPTS)
     async def versioned(request: Request[Any, Any, Any]) -> Response[bytes]:
-        return _send(request, lookup(request.url.path.removeprefix(shell.prefix)), IMMUTABLE)
+        return send_asset(request, lookup(request.url.path.removeprefix(shell.prefix)), IMMUTABLE)
 
     @get(
         sorted(f"/{name}/{{path:path}}" for name in dirs) + sorted(f"/{f}" for f in top_files),
         **_OPTS,
     )
     async def plain(request: Request[Any, Any, Any]) -> Response[bytes]:
-        return _send(request, lookup(request.url.path), REVALIDATE)
+        return send_asset(request, lookup(request.url.path), REVALIDATE)
 
     return [index, service_worker, versioned, plain]

@@ -8,10 +8,18 @@ import msgspec
 from litestar import Request, Response, post
 from litestar.di import Provide
 
+from backend.api.contract import (
+    JSON_BODY,
+    SIGNED_IN_CHANGE,
+    documented_body,
+    ops_rejected,
+    problems,
+    success,
+)
 from backend.api.problems import problem
 from backend.api.session import AccountDep, ServicesDep, provide_account
 from backend.domain.errors import Malformed
-from sync.wire import PullRequest, PullResponse, PushRequest
+from sync.wire import PullRequest, PullResponse, PushRequest, PushResponse
 
 MAX_BODY = 256 * 1024
 
@@ -27,6 +35,14 @@ def _decode(decoder: msgspec.json.Decoder[T], body: bytes) -> T:
         raise Malformed(f"body is not a valid sync message: {exc}") from None
 
 
+def _push_body(data: PushRequest) -> PushRequest:
+    return data
+
+
+def _pull_body(data: PullRequest) -> PullRequest:
+    return data
+
+
 _AUTHED = {"account": Provide(provide_account)}
 
 
@@ -34,8 +50,15 @@ _AUTHED = {"account": Provide(provide_account)}
     "/api/sync/push",
     request_max_body_size=MAX_BODY,
     status_code=200,
-    dependencies=_AUTHED,
+    dependencies={**_AUTHED, **documented_body(_push_body)},
     tags=["sync"],
+    summary="Upload ops; every op is answered on its own",
+    security=SIGNED_IN_CHANGE,
+    responses={
+        200: success(PushResponse, "Every op accepted: applied, superseded or duplicate"),
+        **problems(*JSON_BODY, 401, 403),
+        422: ops_rejected(),
+    },
 )
 async def push(
     request: Request[Any, Any, Any], account: AccountDep, services: ServicesDep
@@ -60,8 +83,11 @@ async def push(
     "/api/sync/pull",
     request_max_body_size=MAX_BODY,
     status_code=200,
-    dependencies=_AUTHED,
+    dependencies={**_AUTHED, **documented_body(_pull_body)},
     tags=["sync"],
+    summary="Download the changes after a cursor, a page at a time",
+    security=SIGNED_IN_CHANGE,
+    responses=problems(*JSON_BODY, 401, 403, 422),
 )
 async def pull(
     request: Request[Any, Any, Any], account: AccountDep, services: ServicesDep

@@ -1,0 +1,310 @@
+"""The OpenAPI document against the handlers: every operation's every declared status is
+provoked, answered with the declared media type and a body its schema accepts; each declared
+credential is enforced; no operation is missing from either side. A status a handler starts to
+answer, or stops answering, fails here until the contract says so."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from jsonschema import Draft202012Validator
+from litestar import Litestar
+
+from backend.push.vapid import VapidKey
+from backend.settings import Settings
+from tests.conftest import make_app, make_settings, open_client
+from tests.support.api import PASSWORD, User, new_id, sign_up
+from tests.support.push_receiver import BrowserSubscription
+
+KEY = VapidKey.generate()
+FCM = "https://fcm.googleapis.com/fcm/send/contract:APA91bHun4MxP5egoKMwt2KZFBaFUH"
+NOW_MS = 1_790_000_000_000
+SYNC_LIMIT = 256 * 1024
+BODY_LIMIT = 64 * 1024
+
+# Declared ahead of the server, each with its reason; provoked once the server answers them.
+UNPROVOKED = {
+    415: "the content-type check on JSON bodies",
+    429: "the sign-in, sign-up and registration throttle",
+}
+
+
+@dataclass
+class Ctx:
+    app: Litestar
+    user: User  # signed in, with a registered device
+    anon: User  # signed out: only the CSRF cookie
+    other: User  # a second account
+    settings: Settings
+    tmp_path: Path
+
+
+Body = Any | Callable[[Ctx], Any]
+Run = Callable[[Ctx], Awaitable[httpx.Response]]
+
+
+@dataclass(frozen=True)
+class Call:
+    run: Run
+    without: str | None = None  # the credential left out: "session" or "csrf"
+
+
+async def send(
+    who: User, method: str, path: str, body: Body = None, *, csrf: bool = True, **kw: Any
+) -> httpx.Response:
+    headers = {**(who.csrf if csrf else {}), **kw.pop("headers", {})}
+    return await who.client.request(method, path, json=body, headers=headers, **kw)
+
+
+def _body(body: Body, ctx: Ctx) -> Any:
+    return body(ctx) if callable(body) else body
+
+
+def ok(method: str, path: str, body: Body = None) -> Call:
+    return Call(lambda ctx: send(ctx.user, method, path, _body(body, ctx)))
+
+
+def signed_out(method: str, path: str, body: Body = None) -> Call:
+    return Call(lambda ctx: send(ctx.anon, method, path, _body(body, ctx)), "session")
+
+
+def no_csrf(method: str, path: str, body: Body = None) -> Call:
+    return Call(lambda ctx: send(ctx.user, method, path, _body(body, ctx), csrf=False), "csrf")
+
+
+def raw(method: str, path: str, content: bytes) -> Call:
+    json_type = {"content-type": "application/json"}
+    return Call(lambda ctx: send(ctx.user, method, path, content=content, headers=json_type))
+
+
+def malformed(method: str, path: str) -> Call:
+    return raw(method, path, b'{"')
+
+
+def too_large(method: str, path: str, limit: int = BODY_LIMIT) -> Call:
+    return raw(method, path, b'{"x": "' + b"a" * limit + b'"}')
+
+
+def json_errors(method: str, path: str, limit: int = BODY_LIMIT) -> dict[int, Call]:
+    return {400: malformed(method, path), 413: too_large(method, path, limit)}
+
+
+def subscription(endpoint: str = "") -> dict[str, Any]:
+    """A browser's fresh subscription; a new endpoint of its own unless one is named."""
+    endpoint = endpoint or f"{FCM}-{new_id(NOW_MS)}"
+    key = ec.generate_private_key(ec.SECP256R1())
+    return BrowserSubscription("b", endpoint, key, os.urandom(16)).as_json()
+
+
+def twice(call: Call) -> Call:
+    async def again(ctx: Ctx) -> httpx.Response:
+        await call.run(ctx)
+        return await call.run(ctx)
+
+    return Call(again, call.without)
+
+
+async def _taken(ctx: Ctx) -> httpx.Response:
+    endpoint = subscription()["endpoint"]
+    await send(ctx.other, "POST", SUBSCRIPTIONS, subscription(endpoint))
+    return await send(ctx.user, "POST", SUBSCRIPTIONS, subscription(endpoint))
+
+
+def without_key(method: str, path: str, body: Body = None) -> Call:
+    async def run(ctx: Ctx) -> httpx.Response:
+        bare = make_app(make_settings(ctx.settings.database_url, ctx.tmp_path / "bare"))
+        try:
+            async with open_client(bare) as client:
+                user = await sign_up(client, "bare@example.com")
+                return await send(user, method, path, _body(body, ctx))
+        finally:
+            await bare.state.services.db.dispose()
+
+    return Call(run)
+
+
+def ops(*fields: tuple[str, Any]) -> Callable[[Ctx], dict[str, Any]]:
+    def body(ctx: Ctx) -> dict[str, Any]:
+        record = new_id(NOW_MS)
+        made = [ctx.user.op("set", record, name, value, NOW_MS) for name, value in fields]
+        return {"device_id": ctx.user.device_id, "schema": 1, "ops": made}
+
+    return body
+
+
+def pull(**fields: Any) -> Callable[[Ctx], dict[str, Any]]:
+    return lambda ctx: {"device_id": ctx.user.device_id, **fields}
+
+
+SIGNUP, LOGIN, LOGOUT = "/api/auth/signup", "/api/auth/login", "/api/auth/logout"
+ME, ZONE, QUIET = "/api/me", "/api/me/time-zone", "/api/me/quiet-hours"
+SUBSCRIPTIONS, VAPID = "/api/push/subscriptions", "/api/push/vapid-public-key"
+PUSH, PULL, CHART = "/api/sync/push", "/api/sync/pull", "/api/charts/{exercise}"
+NEWCOMER = {"email": "new@example.com", "password": PASSWORD}
+ZONE_BODY = {"time_zone": "Europe/Berlin"}
+QUIET_BODY = {"start": "22:00", "end": "07:00"}
+CHART_URL = "/api/charts/single-leg-press"
+
+# operation -> status -> a request that gets that status.
+PROVOKE: dict[tuple[str, str], dict[int, Call]] = {
+    ("POST", SIGNUP): {
+        201: signed_out("POST", SIGNUP, NEWCOMER),
+        403: no_csrf("POST", SIGNUP, NEWCOMER),
+        409: signed_out("POST", SIGNUP, {"email": "lifter@example.com", "password": PASSWORD}),
+        422: signed_out("POST", SIGNUP, {"email": "nope", "password": PASSWORD}),
+        **json_errors("POST", SIGNUP),
+    },
+    ("POST", LOGIN): {
+        200: signed_out("POST", LOGIN, {"email": "lifter@example.com", "password": PASSWORD}),
+        401: signed_out("POST", LOGIN, {"email": "lifter@example.com", "password": "wrong"}),
+        403: no_csrf("POST", LOGIN, NEWCOMER),
+        **json_errors("POST", LOGIN),
+    },
+    ("POST", LOGOUT): {204: signed_out("POST", LOGOUT), 403: no_csrf("POST", LOGOUT)},
+    ("GET", ME): {200: ok("GET", ME), 401: signed_out("GET", ME)},
+    ("PUT", ZONE): {
+        200: ok("PUT", ZONE, ZONE_BODY),
+        401: signed_out("PUT", ZONE, ZONE_BODY),
+        403: no_csrf("PUT", ZONE, ZONE_BODY),
+        422: ok("PUT", ZONE, {"time_zone": "Mars/Olympus"}),
+        **json_errors("PUT", ZONE),
+    },
+    ("GET", "/api/catalogue"): {200: signed_out("GET", "/api/catalogue")},
+    ("POST", "/api/devices"): {
+        201: ok("POST", "/api/devices"),
+        401: signed_out("POST", "/api/devices"),
+        403: no_csrf("POST", "/api/devices"),
+    },
+    ("GET", CHART): {
+        200: ok("GET", CHART_URL + "?from=2026-01-01&to=2026-02-01"),
+        400: ok("GET", CHART_URL + "?from=yesterday"),
+        401: signed_out("GET", CHART_URL),
+        422: ok("GET", "/api/charts/not a exercise"),
+    },
+    ("GET", VAPID): {200: signed_out("GET", VAPID), 503: without_key("GET", VAPID)},
+    ("POST", SUBSCRIPTIONS): {
+        201: ok("POST", SUBSCRIPTIONS, lambda _: subscription()),
+        200: twice(ok("POST", SUBSCRIPTIONS, subscription())),
+        401: signed_out("POST", SUBSCRIPTIONS, lambda _: subscription()),
+        403: no_csrf("POST", SUBSCRIPTIONS, lambda _: subscription()),
+        409: Call(_taken),
+        422: ok("POST", SUBSCRIPTIONS, subscription("http://example.com/push")),
+        503: without_key("POST", SUBSCRIPTIONS, lambda _: subscription()),
+        **json_errors("POST", SUBSCRIPTIONS),
+    },
+    ("DELETE", SUBSCRIPTIONS): {
+        204: ok("DELETE", SUBSCRIPTIONS, {"endpoint": FCM}),
+        401: signed_out("DELETE", SUBSCRIPTIONS, {"endpoint": FCM}),
+        403: no_csrf("DELETE", SUBSCRIPTIONS, {"endpoint": FCM}),
+        **json_errors("DELETE", SUBSCRIPTIONS),
+    },
+    ("GET", QUIET): {200: ok("GET", QUIET), 401: signed_out("GET", QUIET)},
+    ("PUT", QUIET): {
+        200: ok("PUT", QUIET, QUIET_BODY),
+        401: signed_out("PUT", QUIET, QUIET_BODY),
+        403: no_csrf("PUT", QUIET, QUIET_BODY),
+        422: ok("PUT", QUIET, {"start": "22:00", "end": None}),
+        **json_errors("PUT", QUIET),
+    },
+    ("POST", PUSH): {
+        200: ok("POST", PUSH, ops(("reps", 8), ("side", "left"))),
+        401: signed_out("POST", PUSH, ops(("reps", 8))),
+        403: no_csrf("POST", PUSH, ops(("reps", 8))),
+        422: ok("POST", PUSH, ops(("reps", 8), ("wingspan", 3))),
+        **json_errors("POST", PUSH, SYNC_LIMIT),
+    },
+    ("POST", PULL): {
+        200: ok("POST", PULL, pull()),
+        401: signed_out("POST", PULL, pull()),
+        403: no_csrf("POST", PULL, pull()),
+        422: ok("POST", PULL, pull(limit=0)),
+        **json_errors("POST", PULL, SYNC_LIMIT),
+    },
+    ("GET", "/healthz"): {200: signed_out("GET", "/healthz")},
+}
+CREDENTIALS = {"session": 401, "csrf": 403}  # scheme -> the status its absence gets
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return make_settings(
+        database_url, tmp_path, vapid_private_key=KEY.private_raw(), push_allow_loopback=True
+    )
+
+
+@pytest.fixture
+async def ctx(app: Litestar, settings: Settings, tmp_path: Path) -> AsyncIterator[Ctx]:
+    async with open_client(app) as a, open_client(app) as b, open_client(app) as c:
+        user = await sign_up(a, "lifter@example.com")
+        await b.get("/api/catalogue")  # the CSRF cookie
+        anon = User(b, "")
+        other = await sign_up(c, "other@example.com")
+        yield Ctx(app, user, anon, other, settings, tmp_path)
+
+
+@pytest.fixture
+async def document(client: httpx.AsyncClient) -> dict[str, Any]:
+    return (await client.get("/schema/openapi.json")).json()
+
+
+def operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {
+        (method.upper(), path): operation
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    }
+
+
+async def test_every_operation_has_its_statuses_provoked_here(document: dict[str, Any]) -> None:
+    declared = operations(document)
+    assert set(declared) == set(PROVOKE)
+    for key, operation in declared.items():
+        statuses = {int(status) for status in operation["responses"]}
+        assert statuses - set(UNPROVOKED) == set(PROVOKE[key]), key
+
+
+@pytest.mark.parametrize("key", sorted(PROVOKE), ids=" ".join)
+async def test_each_declared_answer_is_what_the_handler_sends(
+    key: tuple[str, str], document: dict[str, Any], ctx: Ctx
+) -> None:
+    operation = operations(document)[key]
+    for status, call in PROVOKE[key].items():
+        response = await call.run(ctx)
+        where = f"{' '.join(key)} {status}"
+        assert response.status_code == status, f"{where}: {response.text}"
+        declared = operation["responses"][str(status)]
+        if "content" not in declared:
+            assert response.content == b"", where
+            continue
+        media_type = response.headers["content-type"].split(";")[0]
+        assert media_type in declared["content"], where
+        schema = declared["content"][media_type]["schema"]
+        errors = Draft202012Validator({**schema, "components": document["components"]})
+        assert list(errors.iter_errors(response.json())) == [], where
+
+
+@pytest.mark.parametrize("key", sorted(PROVOKE), ids=" ".join)
+def test_declared_credentials_are_the_enforced_ones(
+    key: tuple[str, str], document: dict[str, Any]
+) -> None:
+    """With the answers checked above: a declared credential's absence is refused with its
+    status, and an operation that does not declare the session succeeds without one."""
+    security = operations(document)[key].get("security", [])
+    schemes = {name for requirement in security for name in requirement}
+    assert schemes <= set(document["components"]["securitySchemes"])
+    provoked = PROVOKE[key]
+    for name, refused in CREDENTIALS.items():
+        if name in schemes:
+            assert provoked[refused].without == name, key
+    if "session" not in schemes:
+        success = min(status for status in provoked if status < 300)
+        assert provoked[success].without == "session", key
+    if "csrf" not in schemes:
+        assert key[0] == "GET" or key[1] == "/healthz", key
