@@ -10,6 +10,14 @@ from litestar.di import Provide
 from litestar.params import JSONBody
 
 from backend.api.client_address import client_address
+from backend.api.contract import (
+    JSON_BODY,
+    SIGNED_IN,
+    SIGNED_IN_CHANGE,
+    THROTTLED,
+    no_content,
+    problems,
+)
 from backend.api.session import (
     AccountDep,
     CookiePolicy,
@@ -47,6 +55,11 @@ class AccountSecurityController(Controller):
         "/me/password",
         status_code=204,
         summary="Change the password (needs the current one); every other session ends",
+        security=SIGNED_IN_CHANGE,
+        responses={
+            204: no_content("Changed; a new CSRF cookie is set"),
+            **problems(*JSON_BODY, 401, 403, 422, *THROTTLED),
+        },
     )
     async def change_password(
         self,
@@ -71,6 +84,8 @@ class AccountSecurityController(Controller):
         status_code=204,
         summary="End every session of this account, this one too, and forget its push "
         "subscriptions",
+        security=SIGNED_IN_CHANGE,
+        responses={204: no_content("Signed out everywhere"), **problems(401, 403)},
     )
     async def logout_everywhere(
         self, request: Request[Any, Any, Any], account: AccountDep, services: ServicesDep
@@ -81,7 +96,12 @@ class AccountSecurityController(Controller):
         policy.clear(response)
         return response
 
-    @get("/me/security-log", summary="Recent security events of this account, newest first")
+    @get(
+        "/me/security-log",
+        summary="Recent security events of this account, newest first",
+        security=SIGNED_IN,
+        responses=problems(401),
+    )
     async def security_log(self, account: AccountDep, services: ServicesDep) -> SecurityLogOut:
         events = await services.security_log.recent(account.account_id)
         return SecurityLogOut([SecurityEventOut(*event) for event in events])

@@ -45,8 +45,10 @@ class PushProblem(Problem, kw_only=True):
 REASONS: dict[int, str] = {
     400: "Malformed: not JSON, not UTF-8, too deep, wrong types, unknown fields or bad parameters",
     401: "Not signed in (`not_authenticated`), or wrong email or password (`bad_credentials`)",
-    403: "CSRF check failed (`csrf_failed`), or the device belongs to another account",
-    409: "Conflicts with what is stored",
+    403: "CSRF check failed (`csrf_failed`), the device belongs to another account, or the "
+    "current password is wrong (`wrong_password`)",
+    409: "Conflicts with what is stored, or a per-account cap is reached (`too_many_devices`, "
+    "`too_many_subscriptions`)",
     413: "Body too large, or more ops than one push may carry",
     415: "The body is not `application/json`",
     422: "Well-formed, but the content breaks a rule; `code` says which",

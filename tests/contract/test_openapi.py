@@ -29,10 +29,9 @@ NOW_MS = 1_790_000_000_000
 SYNC_LIMIT = 256 * 1024
 BODY_LIMIT = 64 * 1024
 
-# Declared ahead of the server, each with its reason; provoked once the server answers them.
+# Declared but not provoked here, each with its reason.
 UNPROVOKED = {
-    415: "the content-type check on JSON bodies",
-    429: "the sign-in, sign-up and registration throttle",
+    429: "the limits are off in the test app; tests/api/test_throttling.py provokes each 429",
 }
 
 
@@ -92,8 +91,17 @@ def too_large(method: str, path: str, limit: int = BODY_LIMIT) -> Call:
     return raw(method, path, b'{"x": "' + b"a" * limit + b'"}')
 
 
+def not_json(method: str, path: str) -> Call:
+    plain = {"content-type": "text/plain"}
+    return Call(lambda ctx: send(ctx.user, method, path, content=b"{}", headers=plain))
+
+
 def json_errors(method: str, path: str, limit: int = BODY_LIMIT) -> dict[int, Call]:
-    return {400: malformed(method, path), 413: too_large(method, path, limit)}
+    return {
+        400: malformed(method, path),
+        413: too_large(method, path, limit),
+        415: not_json(method, path),
+    }
 
 
 def subscription(endpoint: str = "") -> dict[str, Any]:
@@ -144,6 +152,9 @@ def pull(**fields: Any) -> Callable[[Ctx], dict[str, Any]]:
 
 
 SIGNUP, LOGIN, LOGOUT = "/api/auth/signup", "/api/auth/login", "/api/auth/logout"
+PASSWORD_CHANGE, EVERYWHERE = "/api/me/password", "/api/auth/logout-everywhere"
+SECURITY_LOG = "/api/me/security-log"
+NEW_PASSWORD = {"current_password": PASSWORD, "new_password": "a brand new passphrase"}
 ME, ZONE, QUIET = "/api/me", "/api/me/time-zone", "/api/me/quiet-hours"
 SUBSCRIPTIONS, VAPID = "/api/push/subscriptions", "/api/push/vapid-public-key"
 PUSH, PULL, CHART = "/api/sync/push", "/api/sync/pull", "/api/charts/{exercise}"
@@ -169,6 +180,19 @@ PROVOKE: dict[tuple[str, str], dict[int, Call]] = {
     },
     ("POST", LOGOUT): {204: signed_out("POST", LOGOUT), 403: no_csrf("POST", LOGOUT)},
     ("GET", ME): {200: ok("GET", ME), 401: signed_out("GET", ME)},
+    ("POST", PASSWORD_CHANGE): {
+        204: ok("POST", PASSWORD_CHANGE, NEW_PASSWORD),
+        401: signed_out("POST", PASSWORD_CHANGE, NEW_PASSWORD),
+        403: no_csrf("POST", PASSWORD_CHANGE, NEW_PASSWORD),
+        422: ok("POST", PASSWORD_CHANGE, {**NEW_PASSWORD, "new_password": "short"}),
+        **json_errors("POST", PASSWORD_CHANGE),
+    },
+    ("POST", EVERYWHERE): {
+        204: ok("POST", EVERYWHERE),
+        401: signed_out("POST", EVERYWHERE),
+        403: no_csrf("POST", EVERYWHERE),
+    },
+    ("GET", SECURITY_LOG): {200: ok("GET", SECURITY_LOG), 401: signed_out("GET", SECURITY_LOG)},
     ("PUT", ZONE): {
         200: ok("PUT", ZONE, ZONE_BODY),
         401: signed_out("PUT", ZONE, ZONE_BODY),
@@ -181,6 +205,7 @@ PROVOKE: dict[tuple[str, str], dict[int, Call]] = {
         201: ok("POST", "/api/devices"),
         401: signed_out("POST", "/api/devices"),
         403: no_csrf("POST", "/api/devices"),
+        409: twice(ok("POST", "/api/devices")),  # the cap is two devices here
     },
     ("GET", CHART): {
         200: ok("GET", CHART_URL + "?from=2026-01-01&to=2026-02-01"),
@@ -235,7 +260,11 @@ CREDENTIALS = {"session": 401, "csrf": 403}  # scheme -> the status its absence 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return make_settings(
-        database_url, tmp_path, vapid_private_key=KEY.private_raw(), push_allow_loopback=True
+        database_url,
+        tmp_path,
+        vapid_private_key=KEY.private_raw(),
+        push_allow_loopback=True,
+        max_devices=2,
     )
 
 
