@@ -134,6 +134,18 @@ export function dayLabel(key, nowMs = Date.now()) {
   });
 }
 
+const SHORT_DATE = new Intl.DateTimeFormat("en-GB", {
+  weekday: "short",
+  day: "numeric",
+  month: "short",
+});
+/** Dates written YYYY-MM-DD inside a text (the server's alert messages) as the app writes
+ * them: "Sat 5 Dec". */
+export const friendlyDates = (text) =>
+  String(text).replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (_, y, m, d) =>
+    SHORT_DATE.format(new Date(Number(y), Number(m) - 1, Number(d))).replace(",", ""),
+  );
+
 // One formatter for every set shown: building one per call made saving slower as the day grew.
 const TIME = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 export const timeLabel = (ms) => TIME.format(ms);

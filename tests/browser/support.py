@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize, expect
@@ -56,10 +56,13 @@ def launch(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
 
 
-def new_phone(browser: Browser, zone: str | None = None) -> BrowserContext:
+def new_phone(
+    browser: Browser, zone: str | None = None, scheme: Literal["dark", "light"] = "dark"
+) -> BrowserContext:
     """A fresh phone-sized browser profile: its own cookies, IndexedDB and service worker;
-    `zone` sets its time zone (an IANA name) instead of the machine's."""
-    context = browser.new_context(viewport=PHONE, timezone_id=zone)
+    `zone` sets its time zone (an IANA name) instead of the machine's; `scheme` is the
+    system's colour scheme the app's theme follows."""
+    context = browser.new_context(viewport=PHONE, timezone_id=zone, color_scheme=scheme)
     context.set_default_timeout(TIMEOUT_MS)
     return context
 

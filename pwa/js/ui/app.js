@@ -14,7 +14,7 @@ import { RoutinesScreen } from "./routines.js";
 import { WorkoutScreen } from "./workout.js";
 import { SettingsScreen } from "./settings.js";
 import { StatusScreen, chipText, syncState, syncSummary } from "./status.js";
-import { deleteSet, dismissToast, restoreSet } from "../store.js";
+import { dismissToast, restoreSet } from "../store.js";
 import { applyUpdate } from "../updates.js";
 
 // Sync is reached from the header's chip.
@@ -46,8 +46,7 @@ function Toast({ toast }) {
   }, [toast]);
   const undo = () => {
     dismissToast();
-    if (toast.undoDelete) deleteSet(toast.undo, "Set removed");
-    else restoreSet(toast.undo);
+    restoreSet(toast.undo);
   };
   return html`<div class="toast" role="status" data-testid="toast">
     <span>${toast.text}</span>

@@ -13,6 +13,7 @@ const LIMB_GROUPS = [
 
 export function ExercisePicker({ value, catalogue, recent, customs, onChange, onNew }) {
   const [query, setQuery] = useState("");
+  const [searching, setSearching] = useState(false);
   const option = (id, name) => html`<option value=${id}>${name}</option>`;
   const hit = (name) => folded(name).includes(folded(query)) || query === "";
   // The chosen exercise stays offered so the picker never shows a value it lacks.
@@ -25,15 +26,25 @@ export function ExercisePicker({ value, catalogue, recent, customs, onChange, on
     if (first && first.id !== value) onChange(first.id);
   };
   return html`<div class="field">
-    <label for="log-exercise-query" class="sr-only">Search exercises</label>
-    <input id="log-exercise-query" type="search" data-testid="exercise-filter" autocomplete="off"
-      placeholder="Search exercises" value=${query} onInput=${(e) => narrow(e.currentTarget.value)} />
     <div class="label-row">
       <label for="log-exercise">Exercise</label>
-      <button type="button" class="link" data-testid="new-exercise" onClick=${onNew}>
-        + New exercise
-      </button>
+      <span class="links">
+        <button type="button" class="link" data-testid="search-exercise"
+          aria-expanded=${searching ? "true" : "false"} onClick=${() => setSearching(!searching)}>
+          Search
+        </button>
+        <button type="button" class="link" data-testid="new-exercise" onClick=${onNew}>
+          + New
+        </button>
+      </span>
     </div>
+    ${
+      searching &&
+      html`<label for="log-exercise-query" class="sr-only">Search exercises</label>
+        <input id="log-exercise-query" type="search" data-testid="exercise-filter"
+          autocomplete="off" placeholder="Type part of a name" value=${query}
+          onInput=${(e) => narrow(e.currentTarget.value)} />`
+    }
     <select id="log-exercise" data-testid="exercise" value=${value}
       onChange=${(e) => onChange(e.currentTarget.value)}>
       ${

@@ -6,8 +6,8 @@ import { SetFields, SideToggle, formValues, readForm } from "./fields.js";
 import { ExercisePicker, NewExercise } from "./exercise-picker.js";
 import { WhenField, performedAt } from "./when.js";
 import { Pairs } from "./sets.js";
-import { exerciseName, logSet, replica, update } from "../store.js";
-import { dayKey, dayLabel, formatSet, incrementOf, otherSide, sideName } from "../units.js";
+import { deleteSet, exerciseName, logSet, replica } from "../store.js";
+import { dayKey, dayLabel, formatSet, incrementOf, otherSide } from "../units.js";
 
 // A second Save of the same numbers this soon after the first is the same tap twice.
 export const DOUBLE_TAP_MS = 1500;
@@ -44,6 +44,7 @@ function LogForm({ state, target }) {
   const [saved, setSaved] = useState(null);
   const [adding, setAdding] = useState(false);
   const [noteOpen, setNoteOpen] = useState(false);
+  const [lastId, setLastId] = useState(null); // the set Undo removes
   const [when, setWhen] = useState(null); // {date, time} of a set logged after the fact
   const saving = useRef(false); // a double tap logs one set, not two
   const lastSave = useRef(null); // {key, at} of the last save
@@ -97,7 +98,7 @@ function LogForm({ state, target }) {
       values: formText,
       text: `${SAVED_LABEL[sd]}${day}: ${formatSet(result.fields, units)}`,
     });
-    update({ toast: { text: `${sideName(sd)} set saved`, undo: id, undoDelete: true } });
+    setLastId(id);
   };
   const save = (event) => {
     event.preventDefault();
@@ -143,6 +144,15 @@ function LogForm({ state, target }) {
         <p class="saved" role="status" data-testid="saved-status">
           ${saved && html`Saved ${saved.text}`}
         </p>
+        ${
+          saved &&
+          lastId &&
+          html`<button type="button" class="link" data-testid="undo-save" onClick=${() => {
+            deleteSet(lastId, "Set removed");
+            setSaved(null);
+            setLastId(null);
+          }}>Undo<span class="sr-only"> the ${SAVED_LABEL[saved.side]}</span></button>`
+        }
         ${
           other &&
           html`<button type="button" class="secondary" data-testid="same-other-side"

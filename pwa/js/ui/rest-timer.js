@@ -10,6 +10,9 @@ const clock = (s) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 export function RestTimer() {
   const [timer, setTimer] = useState(restState);
   useEffect(() => onRest(setTimer), []);
+  useEffect(() => {
+    document.body.classList.toggle("resting", Boolean(timer));
+  }, [Boolean(timer)]);
   if (!timer) return null;
   const left = Math.max(0, Math.ceil((timer.endsAt - Date.now()) / 1000));
   const adjust = (delta) => {

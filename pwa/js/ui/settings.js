@@ -2,6 +2,7 @@
 // the account, and signing out (refused while changes wait).
 import { useState } from "preact/hooks";
 import { html } from "./html.js";
+import { IncrementSetting, ThemeSetting } from "./display-settings.js";
 import { FORMULAS } from "../insight/strength.js";
 import { setFormula, setUnits, signOut } from "../store.js";
 
@@ -28,6 +29,8 @@ export function SettingsScreen({ state }) {
         )}
       </div>
     </fieldset>
+    <${IncrementSetting} state=${state} />
+    <${ThemeSetting} />
     <fieldset class="units">
       <legend>Estimated 1RM on the charts</legend>
       <div class="segmented">

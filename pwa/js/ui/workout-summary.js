@@ -16,10 +16,12 @@ export function WorkoutSummary({ state, workout }) {
     ["left", "right", "both"].filter((s) => r[s].new_best).map((s) => [r.exercise, s, r[s]]),
   );
   const sideCell = (part) =>
-    part.sets === 0 ? "—" : `${part.sets} sets · ${formatVolume(part.volume, units)}`;
+    part.sets === 0
+      ? "—"
+      : `${part.sets} ${part.sets === 1 ? "set" : "sets"} · ${formatVolume(part.volume, units)}`;
   return html`<h1>Workout done</h1>
     <p class="lead" data-testid="summary-duration">${workout.name ?? "Workout"} · ${minutes} min</p>
-    <table class="summary" data-testid="workout-summary">
+    <table class="done-table" data-testid="workout-summary">
       <caption class="sr-only">Sets and volume load per side</caption>
       <thead><tr><th scope="col">Exercise</th><th scope="col" class="side-left">Left</th>
         <th scope="col" class="side-right">Right</th></tr></thead>
