@@ -2,7 +2,7 @@
 // body part) and the form that adds a custom exercise, its name unique ignoring case.
 import { useState } from "preact/hooks";
 import { html } from "./html.js";
-import { folded } from "./exercise-search.js";
+import { folded, takenName } from "../names.js";
 import { addExercise, exerciseName } from "../store.js";
 
 const LIMB_GROUPS = [
@@ -67,10 +67,6 @@ export function ExercisePicker({ value, catalogue, recent, customs, onChange, on
     </select>
   </div>`;
 }
-
-/** A name already taken by a catalogue or custom exercise, ignoring case and accents. */
-export const takenName = (name, catalogue, customs) =>
-  [...catalogue, ...customs].find((e) => e.name && folded(e.name) === folded(name)) ?? null;
 
 export function NewExercise({ catalogue, customs, onDone }) {
   const [name, setName] = useState("");

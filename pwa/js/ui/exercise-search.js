@@ -2,6 +2,7 @@
 // accents. Used where a workout or a routine gains an exercise.
 import { useMemo, useState } from "preact/hooks";
 import { html } from "./html.js";
+import { folded } from "../names.js";
 import { exerciseName, replica } from "../store.js";
 
 export const LIMB_GROUPS = [
@@ -10,13 +11,6 @@ export const LIMB_GROUPS = [
   ["other", "Other"],
 ];
 
-/** Lower case without accents, for matching what people type. */
-export const folded = (text) =>
-  String(text)
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .trim();
 
 /** [[group label, [{id, name}]]] matching `query`: Recent, then Legs, Arms, Other. */
 export function searchGroups(query, catalogue, customs, recent, exclude = []) {

@@ -5,7 +5,7 @@ import { html } from "./html.js";
 import { ExerciseSearch } from "./exercise-search.js";
 import { exerciseName, replica } from "../store.js";
 import { deleteRoutine, saveRoutine } from "../training/actions.js";
-import { folded } from "./exercise-search.js";
+import { folded } from "../names.js";
 import { DEFAULT_ROWS, planOf, withExercise, withRows, withoutExercise } from "../training/plans.js";
 
 function RoutineEditor({ state, routine, onClose }) {
