@@ -30,7 +30,7 @@ export function IncrementSetting({ state }) {
   const current = incrementOf(state.meta, unit);
   return html`<fieldset class="units">
     <legend>Smallest weight step (${unit})</legend>
-    <div class="segmented">
+    <div class="segmented steps">
       ${INCREMENTS[unit].map(
         (step) => html`<label class="seg">
           <input type="radio" name="increment" value=${step} checked=${current === step}
