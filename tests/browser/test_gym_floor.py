@@ -1,7 +1,7 @@
 """What the gym floor found: a set logged after the fact lands on its own day in History and
 Charts (read by pressing and holding the chart); weights in lb prefill and step to loadable
-ones; names are unique ignoring case; an injury cannot start tomorrow; and no screen change,
-theme change or resize logs a console error."""
+ones; names are unique ignoring case; an injury cannot start tomorrow; no screen change, theme
+change or resize logs a console error; the manifest's icons load offline."""
 
 from __future__ import annotations
 
@@ -129,3 +129,19 @@ def test_no_console_error_on_any_screen_transition(
     page.wait_for_timeout(300)
     assert errors == [], errors
     assert re.search("Charts", page.get_by_test_id("nav-charts").inner_text())
+
+
+def test_the_manifests_icons_load_offline(phones: object, server: AppServer, email: str) -> None:
+    context: BrowserContext = phones()  # type: ignore[operator]
+    page = signed_up(context, server.base_url, email)
+    icons = page.evaluate(
+        "async () => (await (await fetch('/manifest.webmanifest')).json()).icons.map(i => i.src)"
+    )
+    assert len(icons) == 3
+    context.set_offline(True)
+    statuses = page.evaluate(
+        "async (srcs) => Promise.all(srcs.map(async (s) => {"
+        "  try { return (await fetch(s)).status; } catch { return 0; } }))",
+        icons,
+    )
+    assert statuses == [200, 200, 200]
