@@ -1,12 +1,13 @@
 // Workout (#/workout): start one (empty, from a routine, or from today's cross-education
 // plan), log its left/right pairs with one tap per side, add or remove rows and exercises,
 // finish with a summary (#/workout/<id>).
+import { Component } from "preact";
 import { useMemo, useState } from "preact/hooks";
 import { html } from "./html.js";
 import { ExerciseBlock } from "./workout-rows.js";
 import { ExerciseSearch } from "./exercise-search.js";
 import { WorkoutSummary } from "./workout-summary.js";
-import { exerciseName, replica } from "../store.js";
+import { exerciseName, getState, replica } from "../store.js";
 import { changeWorkout, discardWorkout, finishWorkout, startWorkout } from "../training/actions.js";
 import { planOf, withExercise, withRows, withoutExercise } from "../training/plans.js";
 import { todaysPlan } from "../training/today.js";
@@ -55,6 +56,27 @@ function StartWorkout({ state }) {
     </section>`;
 }
 
+/** What a block shows: a tick re-renders only the block it changed. */
+const signature = (block, ctx) =>
+  `${ctx.units} ${ctx.step} ${ctx.sides} ` +
+  block.rows
+    .map((r) => [r.left, r.right, r.prefill.left, r.prefill.right, r.previous.left, r.previous.right]
+      .map((s) => (s ? `${s.id}:${s.reps}:${s.weight_g}` : "")).join("|"))
+    .join(",");
+
+class Block extends Component {
+  shouldComponentUpdate(next) {
+    return next.signature !== this.props.signature;
+  }
+  render({ ctx, block, workoutId }) {
+    // Read at tap time: a block that did not re-render must not edit an old copy of the plan.
+    const items = () => planOf(replica.record(workoutId));
+    return html`<${ExerciseBlock} ctx=${ctx} block=${block}
+      onRows=${(rows) => changeWorkout(workoutId, withRows(items(), block.exercise, rows))}
+      onRemove=${() => changeWorkout(workoutId, withoutExercise(items(), block.exercise))} />`;
+  }
+}
+
 function ActiveWorkout({ state, workout }) {
   const { units } = state;
   const [adding, setAdding] = useState(false);
@@ -68,7 +90,7 @@ function ActiveWorkout({ state, workout }) {
     step: incrementOf(state.meta, units),
     workout,
     sides: workout.side ? [workout.side] : ["left", "right"],
-    rest: (exercise) => restLength(state.meta, exercise),
+    rest: (exercise) => restLength(getState().meta, exercise),
   };
   const finish = async () => {
     stopRest();
@@ -78,9 +100,8 @@ function ActiveWorkout({ state, workout }) {
   return html`<h1>${workout.name ?? "Workout"}</h1>
     ${blocks.length === 0 && html`<p class="hint">Add the exercises you do.</p>`}
     ${blocks.map(
-      (block) => html`<${ExerciseBlock} key=${block.exercise} ctx=${ctx} block=${block}
-        onRows=${(rows) => changeWorkout(workout.id, withRows(items, block.exercise, rows))}
-        onRemove=${() => changeWorkout(workout.id, withoutExercise(items, block.exercise))} />`,
+      (block) => html`<${Block} key=${block.exercise} ctx=${ctx} block=${block}
+        workoutId=${workout.id} signature=${signature(block, ctx)} />`,
     )}
     ${
       adding
