@@ -18,6 +18,7 @@ from tests.browser.support import (
     tab,
     wait_synced,
 )
+from tests.browser.test_lighthouse import ALERT
 
 SCREENS = ("log", "workout", "history", "charts", "sync", "settings", "injury", "reminders")
 
@@ -145,3 +146,33 @@ def test_the_manifests_icons_load_offline(phones: object, server: AppServer, ema
         icons,
     )
     assert statuses == [200, 200, 200]
+
+
+def test_two_alerts_take_one_line_and_show_once(
+    phones: object, server: AppServer, email: str
+) -> None:
+    context: BrowserContext = phones()  # type: ignore[operator]
+    page = signed_up(context, server.base_url, email)
+    # No sets: the server has nothing to judge, so its evaluation never clears these.
+    for n, kind in enumerate(("lsi", "baseline")):
+        server.write_alert(
+            email, f"019aa000-0000-7000-8000-00000000a1e{n}", {**ALERT, "kind": kind}
+        )
+    page.reload()
+    banner = page.get_by_test_id("alert-banner").get_by_test_id("alert")
+    expect(banner).to_have_count(1)  # the second opens under the first
+    expect(banner).to_be_visible()
+    assert banner.evaluate("e => e.getBoundingClientRect().height") <= 60
+    # Save stays on the first screen, above the tab bar, without scrolling.
+    page.evaluate("scrollTo(0, 0)")
+    save_bottom = page.get_by_test_id("save-set").evaluate("e => e.getBoundingClientRect().bottom")
+    tabs_top = page.locator(".tabs").evaluate("e => e.getBoundingClientRect().top")
+    assert save_bottom <= tabs_top, (save_bottom, tabs_top)
+    page.get_by_test_id("alert-more").click()
+    expect(banner).to_have_count(2)
+    # The message's dates read like the app's.
+    expect(banner.first.locator(".alert-message")).to_contain_text("on Sat 21 Nov")
+    # Once per screen: Charts lists them itself, without the banner.
+    go(page, f"charts/{EXERCISE}")
+    expect(page.get_by_test_id("chart-alerts").get_by_test_id("alert")).to_have_count(2)
+    expect(page.get_by_test_id("alert-banner")).to_have_count(0)

@@ -1,6 +1,6 @@
 // Imbalance alerts the server raised, as the frame's banner (until acknowledged) and as the
 // Charts screen's list for one exercise (until the server clears them).
-import { useMemo } from "preact/hooks";
+import { useMemo, useState } from "preact/hooks";
 import { html } from "./html.js";
 import { bannerAlerts } from "../insight/alerts.js";
 import { acknowledgeAlert, exerciseName, replica } from "../store.js";
@@ -14,7 +14,7 @@ const KINDS = {
 
 /** One line above the screen: what, which side of which exercise (a link to its chart), the
  * message behind Details, and Acknowledge. */
-function CompactAlert({ alert }) {
+function CompactAlert({ alert, more = 0, open = false, onMore }) {
   const name = exerciseName(alert.exercise);
   const kind = KINDS[alert.kind] ?? "Alert";
   return html`<div class="alert compact" data-testid="alert" data-alert-id=${alert.id}
@@ -29,6 +29,11 @@ function CompactAlert({ alert }) {
     <button type="button" data-testid="alert-ack" onClick=${() => acknowledgeAlert(alert.id)}>
       OK<span class="sr-only">, acknowledge ${kind} of ${name}</span>
     </button>
+    ${
+      more > 0 &&
+      html`<button type="button" data-testid="alert-more" aria-expanded=${open ? "true" : "false"}
+        onClick=${onMore}>+${more}<span class="sr-only"> more alerts</span></button>`
+    }
   </div>`;
 }
 
@@ -65,9 +70,14 @@ export function AlertItem({ alert, link = true }) {
  * (the Charts screen lists them itself). */
 export function AlertBanner({ state }) {
   const alerts = useMemo(() => bannerAlerts(replica.ofType("alert")), [state.revision]);
+  const [open, setOpen] = useState(false);
   if (alerts.length === 0) return null;
+  // One line however many stand; the others open under it.
+  const [first, ...rest] = alerts;
   return html`<section class="alerts" data-testid="alert-banner" role="status"
       aria-label="Imbalance alerts">
-    ${alerts.map((alert) => html`<${CompactAlert} key=${alert.id} alert=${alert} />`)}
+    <${CompactAlert} key=${first.id} alert=${first} more=${rest.length} open=${open}
+      onMore=${() => setOpen(!open)} />
+    ${open && rest.map((alert) => html`<${CompactAlert} key=${alert.id} alert=${alert} />`)}
   </section>`;
 }

@@ -81,7 +81,8 @@ function NumberBox({ id, field, label, value, error, step, onInput, stepLabels }
 }
 
 /** Reps, weight, RPE, eccentric seconds and note. `prefix` keeps ids unique per form; with
- * `onAddNote`, an empty note stays folded behind a button to keep Save on the first screen. */
+ * `onAddNote`, an empty note stays folded behind a button to keep Save on the first screen;
+ * `beside` goes on that button's line (or under the note). */
 export function SetFields({
   prefix,
   values,
@@ -91,6 +92,7 @@ export function SetFields({
   onInput,
   noteOpen = true,
   onAddNote,
+  beside = null,
 }) {
   const box = (field, label, stepLabels) =>
     html`<${NumberBox} id=${`${prefix}-${field}`} field=${field} label=${label}
@@ -110,10 +112,14 @@ export function SetFields({
             autocomplete="off" enterkeyhint="done" value=${values.note}
             onInput=${(e) => onInput("note", e.currentTarget.value)} />
         </div>`
-        : html`<button type="button" class="link" data-testid="add-note" onClick=${onAddNote}>
-            + Add a note
-          </button>`
-    }`;
+        : html`<div class="label-row">
+            <button type="button" class="link" data-testid="add-note" onClick=${onAddNote}>
+              + Add a note
+            </button>
+            ${beside}
+          </div>`
+    }
+    ${(noteOpen || values.note) && beside}`;
 }
 
 /** Left / Right / Both as one radio group with big targets. */

@@ -132,11 +132,11 @@ function LogForm({ state, target }) {
       <${SideToggle} name="log-side" value=${side} onChange=${chooseSide} />
       <${SetFields} prefix="log" values=${shown} errors=${errors} units=${units} increment=${step}
         onInput=${(field, text) => setValues({ ...shown, [field]: text })} noteOpen=${noteOpen}
+        beside=${html`<${WhenField} value=${when} onChange=${setWhen} error=${errors.when} />`}
         onAddNote=${() => {
           setNoteOpen(true);
           requestAnimationFrame(() => document.getElementById("log-note")?.focus());
         }} />
-      <${WhenField} value=${when} onChange=${setWhen} error=${errors.when} />
       <button type="submit" class="primary big" data-testid="save-set" disabled=${!exercise}>
         ${SAVE_LABEL[side]}
       </button>

@@ -27,11 +27,8 @@ export function performedAt(when, nowMs = Date.now()) {
 /** "Now" with a button to pick another date and time, or the date and time boxes. */
 export function WhenField({ value, onChange, error, prefix = "log" }) {
   if (!value) {
-    return html`<p class="when">
-      <span>When: now</span>
-      <button type="button" class="link" data-testid="when-change"
-        onClick=${() => onChange(whenOf(Date.now()))}>Log at another time</button>
-    </p>`;
+    return html`<button type="button" class="link" data-testid="when-change"
+      onClick=${() => onChange(whenOf(Date.now()))}>Log at another time</button>`;
   }
   const errorId = `${prefix}-when-error`;
   const input = (field, type, label) => html`<div class="field">
