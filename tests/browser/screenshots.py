@@ -159,10 +159,13 @@ SCROLL_TO_E1RM = """() => {
 def acknowledge_alerts(page: Page) -> None:
     """The story's imbalance alerts, if the server raised them, seen and acknowledged: the
     screenshots show each screen rather than the banners above it."""
-    banner = page.locator("[data-testid=alert-banner] [data-testid=alert-ack]")
-    while (count := banner.count()) > 0:
-        banner.first.click()
-        expect(banner).to_have_count(count - 1)
+    banner = page.locator("[data-testid=alert-banner] [data-testid=alert]")
+    while banner.count() > 0:
+        alert_id = banner.first.get_attribute("data-alert-id")
+        banner.first.get_by_test_id("alert-ack").click()
+        expect(
+            page.locator(f"[data-testid=alert-banner] [data-alert-id='{alert_id}']")
+        ).to_have_count(0)
 
 
 def show_charts(page: Page) -> None:

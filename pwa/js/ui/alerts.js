@@ -23,7 +23,7 @@ function CompactAlert({ alert, more = 0, open = false, onMore }) {
       <strong>${kind}</strong> · ${sideName(alert.side)} · ${name}
     </a>
     <details>
-      <summary>Details<span class="sr-only"> of ${kind} of ${name}</span></summary>
+      <summary>Why<span class="sr-only">: ${kind} of ${name}</span></summary>
       <p class="alert-message">${friendlyDates(alert.message)}</p>
     </details>
     <button type="button" data-testid="alert-ack" onClick=${() => acknowledgeAlert(alert.id)}>
