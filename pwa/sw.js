@@ -9,6 +9,9 @@ const shellFile = (name) => SHELL.files.find((path) => path.endsWith(name));
 // notificationFromPush and openApp: a classic script, as workers get no import map.
 importScripts(shellFile("/worker/notifications.js"));
 const ICON = shellFile("/icons/icon-192.png");
+// The shell's versioned prefix ("/v/<hash>"): the manifest names its icons by plain paths,
+// which offline come from the same cached files.
+const PREFIX = shellFile("/js/main.js").slice(0, -"/js/main.js".length);
 // The one API answer kept for offline use: exercise names for the picker.
 const CATALOGUE = "/api/catalogue";
 
@@ -68,6 +71,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(networkFirst(request));
   } else if (SHELL_PATHS.has(url.pathname)) {
     event.respondWith(cacheFirst(request));
+  } else if (SHELL_PATHS.has(PREFIX + url.pathname)) {
+    event.respondWith(cacheFirst(request, PREFIX + url.pathname));
   }
 });
 

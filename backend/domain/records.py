@@ -30,6 +30,7 @@ _UUID7 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _WINDOW = re.compile(r"(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})")
 _TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+_COUNTS = re.compile(r"\d{1,2}(,\d{1,2})*")
 
 
 class FieldError(ValueError):
@@ -69,8 +70,10 @@ def text(max_len: int, *, min_len: int = 0, nullable: bool = False) -> Check:
     return check
 
 
-def one_of(choices: frozenset[str]) -> Check:
+def one_of(choices: frozenset[str], *, nullable: bool = False) -> Check:
     def check(field: str, value: Scalar) -> None:
+        if value is None and nullable:
+            return
         if value not in choices:
             raise _fail(field, "one of " + ", ".join(sorted(choices)))
 
@@ -103,6 +106,19 @@ def exercise_list(field: str, value: Scalar) -> None:
         raise _fail(field, "comma-separated exercise ids")
     if value and not all(is_exercise_ref(part) for part in value.split(",")):
         raise FieldError("unknown_exercise", f"{field} lists an unknown exercise id")
+
+
+def record_ref(field: str, value: Scalar) -> None:
+    if value is not None and not is_record_id(value):
+        raise _fail(field, "a record id or null")
+
+
+def row_counts(field: str, value: Scalar) -> None:
+    """Planned left/right rows per exercise of a routine or workout, in its exercises' order."""
+    if not isinstance(value, str) or len(value) > 300:
+        raise _fail(field, "comma-separated row counts")
+    if value and _COUNTS.fullmatch(value) is None:
+        raise _fail(field, "comma-separated row counts from 0 to 99")
 
 
 def calendar_date(field: str, value: Scalar) -> None:
@@ -158,6 +174,7 @@ RECORD_FIELDS: dict[str, dict[str, Check]] = {
         "eccentric_ms": integer(0, 60_000, nullable=True),
         "performed_at": integer(EARLIEST_MS, LATEST_MS),
         "note": text(1000, nullable=True),
+        "workout": record_ref,  # the workout it was logged in, or null
     },
     "exercise": {
         "name": text(80, min_len=1),
@@ -177,6 +194,22 @@ RECORD_FIELDS: dict[str, dict[str, Check]] = {
         "limb": one_of(LIMBS),
         "exercises": exercise_list,
         "enabled": boolean,
+    },
+    # A template: exercises in order with their planned rows of left/right pairs.
+    "routine": {
+        "name": text(80, min_len=1),
+        "exercises": exercise_list,
+        "rows": row_counts,
+    },
+    # One training session: what it holds now, where it came from, when it ran.
+    "workout": {
+        "name": text(80, nullable=True),
+        "routine": record_ref,
+        "exercises": exercise_list,
+        "rows": row_counts,
+        "side": one_of(frozenset({"left", "right"}), nullable=True),  # one side only (a plan)
+        "started_at": integer(EARLIEST_MS, LATEST_MS),
+        "finished_at": integer(EARLIEST_MS, LATEST_MS, nullable=True),
     },
     # Written by the server; clients only acknowledge (SERVER_RECORDS).
     "alert": {

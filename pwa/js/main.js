@@ -4,7 +4,9 @@ import { App } from "./ui/app.js";
 import { html } from "./ui/html.js";
 import { boot } from "./store.js";
 import { registerServiceWorker } from "./updates.js";
+import { applyTheme } from "./theme.js";
 
+applyTheme();
 render(html`<${App} />`, document.getElementById("app"));
 boot();
 registerServiceWorker();

@@ -210,7 +210,7 @@ export async function signOut(everywhere = false) {
 const clockNow = () => Date.now() + (state.meta.offset_ms ?? 0);
 
 /** One local edit of the fields of any number of records: `changes` are [type, id, values]. */
-async function editRecords(changes) {
+export async function editRecords(changes) {
   const edits = changes.flatMap(([record_type, record_id, values]) =>
     Object.entries(values).map(([field, value]) => ({ record_type, record_id, field, value })),
   );
@@ -226,11 +226,12 @@ async function editRecords(changes) {
 
 const edit = (recordType, recordId, values) => editRecords([[recordType, recordId, values]]);
 
-/** Log a set now; empty optional fields are simply not sent. Returns its id. */
+/** Log a set (now unless `performed_at` says when); empty optional fields are simply not
+ * sent. Returns its id. */
 export async function logSet(fields) {
   const id = newUuid7();
   const given = Object.entries(fields).filter(([, value]) => value != null);
-  await edit("set", id, { ...Object.fromEntries(given), performed_at: Date.now() });
+  await edit("set", id, { performed_at: Date.now(), ...Object.fromEntries(given) });
   return id;
 }
 
@@ -243,9 +244,9 @@ export async function editSet(id, fields) {
   await edit("set", id, changed);
 }
 
-export async function deleteSet(id) {
+export async function deleteSet(id, text = "Set deleted") {
   await edit("set", id, { [DELETED]: true });
-  update({ toast: { text: "Set deleted", undo: id } });
+  update({ toast: { text, undo: id } });
 }
 
 export async function restoreSet(id) {
@@ -293,6 +294,19 @@ export async function setLimbStatus(limb, fields) {
 export async function setUnits(units) {
   await setMeta(session.db, "units", units);
   update({ units, meta: await readMeta(session.db) });
+}
+
+/** The loadable weight step of a unit on this device (Settings). */
+export async function setIncrement(unit, step) {
+  await setMeta(session.db, `increment_${unit}`, step);
+  update({ meta: await readMeta(session.db) });
+}
+
+/** This device's rest timer: the default length and each exercise's own, in seconds. */
+export async function setRest(exercise, seconds) {
+  const rest = { ...(state.meta.rest ?? {}), [exercise ?? "default"]: seconds };
+  await setMeta(session.db, "rest", rest);
+  update({ meta: await readMeta(session.db) });
 }
 
 /** Estimate 1RMs with Epley or Brzycki on this device's charts. */

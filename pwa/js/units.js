@@ -24,8 +24,8 @@ export function parseField(field, text, unit) {
   const n = parseNumber(text);
   if (field === "reps") {
     if (n === null) return { error: "Enter the number of reps." };
-    if (!Number.isInteger(n) || n > 1000)
-      return { error: "Reps must be a whole number up to 1000." };
+    if (!Number.isInteger(n) || n < 1 || n > 1000)
+      return { error: "Reps must be a whole number from 1 to 1000." };
     return { value: n };
   }
   if (field === "weight") {
@@ -42,7 +42,7 @@ export function parseField(field, text, unit) {
     return { value: Math.round(n * 10) };
   }
   if (n === null) return { value: null };
-  if (Number.isNaN(n) || n > 60) return { error: "Eccentric time goes up to 60 seconds." };
+  if (Number.isNaN(n) || n > 60) return { error: "Eccentric time is 0 to 60 seconds." };
   return { value: Math.round(n * 1000) };
 }
 
@@ -52,8 +52,35 @@ export function weightInput(grams, unit) {
   return String(Math.round((grams / GRAMS_PER[unit]) * places) / places);
 }
 
+// What a bar can be loaded to: the smallest plate pair per unit, settable in Settings.
+export const INCREMENTS = { kg: [0.5, 1, 1.25, 2.5, 5], lb: [1, 2.5, 5, 10] };
+export const DEFAULT_INCREMENT = { kg: 2.5, lb: 5 };
+
+/** The increment in use for `unit` from the device's settings. */
+export const incrementOf = (meta, unit) =>
+  INCREMENTS[unit].includes(meta?.[`increment_${unit}`])
+    ? meta[`increment_${unit}`]
+    : DEFAULT_INCREMENT[unit];
+
+/** Stored grams as weight-box text rounded to the nearest loadable step (80 kg in lb with a
+ * 5 lb step: "175", not "176.4"). */
+export function loadableInput(grams, unit, step) {
+  const n = Math.round(grams / GRAMS_PER[unit] / step) * step;
+  return String(Math.round(n * 100) / 100);
+}
+
+/** The next loadable weight above (`direction` 1) or below (-1) the number `n`. */
+export function stepWeight(n, direction, step) {
+  const k = n / step;
+  const next = direction > 0 ? Math.floor(k + 1e-9) + 1 : Math.ceil(k - 1e-9) - 1;
+  return Math.max(0, Math.round(next * step * 100) / 100);
+}
+
 /** "62.5 kg", "137.8 lb". */
 export const formatWeight = (grams, unit) => `${weightInput(grams, unit)} ${unit}`;
+/** An estimated 1RM to one decimal: "86.7 kg". */
+export const formatE1rm = (grams, unit) =>
+  `${(Math.round((grams / GRAMS_PER[unit]) * 10) / 10).toFixed(1)} ${unit}`;
 /** Grams as a number in the display unit, unrounded (chart coordinates). */
 export const inUnit = (grams, unit) => grams / GRAMS_PER[unit];
 /** Volume load (Σ grams × reps) in whole display units: "1,440 kg". */
@@ -106,6 +133,18 @@ export function dayLabel(key, nowMs = Date.now()) {
     month: "short",
   });
 }
+
+const SHORT_DATE = new Intl.DateTimeFormat("en-GB", {
+  weekday: "short",
+  day: "numeric",
+  month: "short",
+});
+/** Dates written YYYY-MM-DD inside a text (the server's alert messages) as the app writes
+ * them: "Sat 5 Dec". */
+export const friendlyDates = (text) =>
+  String(text).replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (_, y, m, d) =>
+    SHORT_DATE.format(new Date(Number(y), Number(m) - 1, Number(d))).replace(",", ""),
+  );
 
 // One formatter for every set shown: building one per call made saving slower as the day grew.
 const TIME = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });

@@ -220,8 +220,16 @@ CASES: list[Case] = [
         one("tz", "Mars/Olympus_Mons", record_type="reminder"),
         "unknown_time_zone",
     ),
-    rejected("unknown-record-type", one("reps", 8, record_type="workout"), "unknown_record_type"),
+    rejected("unknown-record-type", one("reps", 8, record_type="superset"), "unknown_record_type"),
     rejected("unknown-field", one("colour", "red"), "unknown_field"),
+    rejected("routine-rows-not-counts", one("rows", "3,x", record_type="routine"), "invalid_value"),
+    rejected(
+        "routine-unknown-exercise",
+        one("exercises", "single-leg-press,nope", record_type="routine"),
+        "unknown_exercise",
+    ),
+    rejected("workout-start-1970", one("started_at", 0, record_type="workout"), "invalid_value"),
+    rejected("set-workout-not-an-id", one("workout", "today"), "invalid_value"),
     rejected("deleted-not-boolean", one("_deleted", "yes"), "invalid_value"),
     rejected("deleted-as-1", one("_deleted", 1), "invalid_value"),
     # Who is asking.

@@ -34,6 +34,17 @@ B_VALUES: dict[str, dict[str, Any]] = {
         "eccentric_ms": 0,
         "performed_at": 1_000_000_000_000,
         "note": "B was here",
+        "workout": None,
+    },
+    "routine": {"name": "Hijacked", "exercises": "", "rows": ""},
+    "workout": {
+        "name": None,
+        "routine": "019aa000-0000-7000-8000-00000000b0b0",
+        "exercises": "single-arm-db-row",
+        "rows": "9",
+        "side": "left",
+        "started_at": 1_000_000_000_000,
+        "finished_at": 1_000_000_000_001,
     },
     "limb_status": {
         "limb": "left_leg",

@@ -1,10 +1,11 @@
-"""Screenshots of the Log, History, Charts, Sync and Reminders screens and of Settings'
-account section at 390 × 844 (`make screenshots`).
+"""Screenshots of every screen at 390 × 844 in the dark and the light theme, and of Log and
+Workout at 320 px wide, and of Settings' account section after a password change
+(`make screenshots`).
 
 The account tells a rehab story: the right knee was hurt seven weeks ago and is recovering, so
 the right leg lifts less than the left. Nine weeks of earlier sessions and the knee's status
 reach the server from another phone; today's sets are logged in the browser, the way a person
-logs them between sets ("Same for right" included).
+logs them between sets ("Save right too" included), then a routine's workout.
 
     python -m tests.browser.screenshots [--out docs/screenshots]
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import re
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -25,6 +27,7 @@ from bench.devices import PASSWORD, Stamper, push, push_body, register_device, s
 from sync.canon import Scalar
 from sync.wire import Op
 from tests.browser.support import (
+    PHONE,
     ROOT,
     history,
     launch,
@@ -157,10 +160,13 @@ SCROLL_TO_E1RM = """() => {
 def acknowledge_alerts(page: Page) -> None:
     """The story's imbalance alerts, if the server raised them, seen and acknowledged: the
     screenshots show each screen rather than the banners above it."""
-    banner = page.locator("[data-testid=alert-banner] [data-testid=alert-ack]")
-    while (count := banner.count()) > 0:
-        banner.first.click()
-        expect(banner).to_have_count(count - 1)
+    banner = page.locator("[data-testid=alert-banner] [data-testid=alert]")
+    while banner.count() > 0:
+        alert_id = banner.first.get_attribute("data-alert-id")
+        banner.first.get_by_test_id("alert-ack").click()
+        expect(
+            page.locator(f"[data-testid=alert-banner] [data-alert-id='{alert_id}']")
+        ).to_have_count(0)
 
 
 def show_charts(page: Page) -> None:
@@ -224,8 +230,45 @@ def change_password(page: Page) -> None:
     page.get_by_test_id("password-changed").evaluate("line => line.scrollIntoView()")
 
 
+THEMES = ("dark", "light")
+NARROW = {"width": 320, "height": 700}
+
+
+def snap(page: Page, out: Path, name: str, shots: list[Path]) -> None:
+    """The screen as it is now, in each theme (the app follows the system's)."""
+    page.evaluate("document.activeElement?.blur(); scrollTo(0, 0)")
+    for theme in THEMES:
+        page.emulate_media(color_scheme=theme)
+        if name == "charts":
+            page.wait_for_timeout(300)  # redrawn in the theme's colours
+            show_charts(page)
+        path = out / f"{theme}-{name}.png"
+        page.screenshot(path=path, animations="disabled")
+        shots.append(path)
+
+
+def start_routine_workout(page: Page) -> None:
+    """A routine of the knee's two exercises, started, its first press pair ticked."""
+    tab(page, "workout")
+    page.get_by_test_id("nav-routines").click()
+    page.get_by_test_id("routine-new").click()
+    page.get_by_test_id("routine-name").fill("Knee day")
+    for exercise in ("single-leg-press", "single-leg-extension"):
+        if not page.get_by_test_id("exercise-query").is_visible():
+            page.get_by_test_id("routine-add-exercise").click()
+        page.locator(f"[data-testid=pick-exercise][data-exercise={exercise}]").first.click()
+    page.get_by_test_id("routine-save").click()
+    tab(page, "workout")
+    page.get_by_test_id("start-routine").click()
+    first = page.get_by_test_id("pair-row").first
+    for side in ("left", "right"):
+        cell = first.locator(f"[data-testid=pair-side][data-side={side}]")
+        cell.get_by_test_id("tick").click()
+        expect(cell).to_have_attribute("data-set-id", re.compile(".+"))
+
+
 def take(out: Path, base_url: str) -> list[Path]:
-    shots = []
+    shots: list[Path] = []
     with sync_playwright() as playwright:
         browser = launch(playwright)
         context = new_phone(browser)
@@ -235,21 +278,37 @@ def take(out: Path, base_url: str) -> list[Path]:
         assert any("Knee a bit stiff" in s.text for s in history(page)), "earlier sets missing"
         tab(page, "log")
         log_today(page)
-        # Log right after a save: the confirmation, "Same for left" and today's pairs show.
-        for name in ("log", "history", "charts", "sync", "reminders", "account"):
-            if name == "reminders":
-                set_up_reminders(page)
-            elif name == "account":
-                change_password(page)
-            elif name != "log":
-                tab(page, name)
-            acknowledge_alerts(page)
-            if name == "charts":
-                show_charts(page)
-            page.evaluate("document.activeElement?.blur()")
-            path = out / f"{name}.png"
-            page.screenshot(path=path, animations="disabled")
-            shots.append(path)
+        # Log right after a save: the confirmation, "Save left too", today's pairs and the
+        # server's imbalance alerts as one line each.
+        snap(page, out, "log", shots)
+        acknowledge_alerts(page)
+        for name in ("history", "charts", "sync", "settings"):
+            tab(page, name)
+            snap(page, out, name, shots)
+        page.get_by_test_id("nav-injury").click()
+        page.wait_for_selector("main[data-testid=screen-injury]")
+        snap(page, out, "injury", shots)
+        set_up_reminders(page)
+        snap(page, out, "reminders", shots)
+        start_routine_workout(page)
+        snap(page, out, "workout", shots)
+        page.set_viewport_size(NARROW)
+        page.evaluate("scrollTo(0, 0)")
+        snap(page, out, "workout-320", shots)
+        tab(page, "log")
+        snap(page, out, "log-320", shots)
+        page.set_viewport_size(PHONE)
+        page.evaluate("location.hash = '#/routines'")
+        page.wait_for_selector("main[data-testid=screen-routines]")
+        snap(page, out, "routines", shots)
+        tab(page, "workout")
+        page.get_by_test_id("finish-workout").click()
+        page.get_by_test_id("workout-summary").wait_for()
+        snap(page, out, "summary", shots)
+        change_password(page)
+        path = out / "account.png"
+        page.screenshot(path=path, animations="disabled")
+        shots.append(path)
         browser.close()
     return shots
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize, expect
@@ -56,10 +56,13 @@ def launch(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
 
 
-def new_phone(browser: Browser, zone: str | None = None) -> BrowserContext:
+def new_phone(
+    browser: Browser, zone: str | None = None, scheme: Literal["dark", "light"] = "dark"
+) -> BrowserContext:
     """A fresh phone-sized browser profile: its own cookies, IndexedDB and service worker;
-    `zone` sets its time zone (an IANA name) instead of the machine's."""
-    context = browser.new_context(viewport=PHONE, timezone_id=zone)
+    `zone` sets its time zone (an IANA name) instead of the machine's; `scheme` is the
+    system's colour scheme the app's theme follows."""
+    context = browser.new_context(viewport=PHONE, timezone_id=zone, color_scheme=scheme)
     context.set_default_timeout(TIMEOUT_MS)
     return context
 
@@ -214,7 +217,8 @@ def wait_synced(page: Page) -> None:
 
 
 def tab(page: Page, name: str) -> None:
-    page.get_by_test_id(f"nav-{name}").click()
+    """Open a tab; Sync opens from the header's chip."""
+    page.get_by_test_id("sync-chip" if name == "sync" else f"nav-{name}").click()
     page.wait_for_selector(f"main[data-testid=screen-{name}]")
 
 
@@ -222,11 +226,15 @@ def weight_text(weight_kg: float) -> str:
     return f"{weight_kg:g}"
 
 
-def save_set(page: Page, side: str, reps: int, weight_kg: float) -> None:
+def save_set(
+    page: Page, side: str, reps: int, weight_kg: float, *, button: str = "save-set"
+) -> None:
     """Tap Save and wait for "Saved <side> set: <reps> × <weight> kg"."""
-    page.get_by_test_id("save-set").click()
+    page.get_by_test_id(button).click()
     expect(page.get_by_test_id("saved-status")).to_have_text(
-        re.compile(rf"Saved {side} set: {reps} × {re.escape(weight_text(weight_kg))} kg")
+        re.compile(
+            rf"Saved {side} set( on [^:]+)?: {reps} × {re.escape(weight_text(weight_kg))} kg"
+        )
     )
 
 
@@ -242,14 +250,15 @@ def log_set(page: Page, side: str, reps: int, weight_kg: float, note: str = "") 
 
 
 def same_for_other_side(page: Page, side: str, reps: int, weight_kg: float) -> None:
-    """Tap "Same for <side>" after a save, adjust reps and weight, save."""
+    """After a save, the other side: one tap on "Save <side> too: …" when the numbers are the
+    same, else pick the side, adjust reps and weight, save."""
     button = page.get_by_test_id("same-other-side")
-    expect(button).to_have_text(f"Same for {side}")
-    button.click()
-    expect(page.get_by_test_id(f"side-{side}")).to_be_checked()
-    page.get_by_test_id("reps").fill(str(reps))
-    page.get_by_test_id("weight").fill(weight_text(weight_kg))
-    save_set(page, side, reps, weight_kg)
+    expect(button).to_have_text(re.compile(f"^Save {side} too: "))
+    if button.inner_text().endswith(f": {reps} × {weight_text(weight_kg)} kg"):
+        save_set(page, side, reps, weight_kg, button="same-other-side")
+        expect(page.get_by_test_id(f"side-{side}")).to_be_checked()
+        return
+    log_set(page, side, reps, weight_kg)
 
 
 @dataclass(frozen=True)

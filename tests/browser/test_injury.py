@@ -133,7 +133,7 @@ def test_injured_arm_plan_and_adherence_match_the_domain(
     expect(page.get_by_test_id("test-set")).to_have_count(0)  # injured, not yet recovering
 
     berlin_phone.set_offline(False)
-    page.get_by_test_id("nav-sync").click()
+    page.get_by_test_id("sync-chip").click()
     wait_synced(page)
     (record,) = server_limb_statuses(server).values()
     assert record == {

@@ -28,6 +28,17 @@ def a_values(exercise_id: str, now: int) -> dict[str, dict[str, Any]]:
             "eccentric_ms": 3_000,
             "performed_at": now,
             "note": "slow eccentric",
+            "workout": "019aa000-0000-7000-8000-00000000a0a0",
+        },
+        "routine": {"name": "Legs A", "exercises": "single-leg-press", "rows": "3"},
+        "workout": {
+            "name": "Legs A",
+            "routine": None,
+            "exercises": "single-leg-press",
+            "rows": "3",
+            "side": None,
+            "started_at": now,
+            "finished_at": None,
         },
         "limb_status": {
             "limb": "right_arm",

@@ -1,16 +1,41 @@
 // Imbalance alerts the server raised, as the frame's banner (until acknowledged) and as the
 // Charts screen's list for one exercise (until the server clears them).
-import { useMemo } from "preact/hooks";
+import { useMemo, useState } from "preact/hooks";
 import { html } from "./html.js";
 import { bannerAlerts } from "../insight/alerts.js";
 import { acknowledgeAlert, exerciseName, replica } from "../store.js";
-import { sideName } from "../units.js";
+import { friendlyDates, sideName } from "../units.js";
 
 const KINDS = {
   lsi: "Strength imbalance",
   volume: "Volume imbalance",
   baseline: "Below pre-injury best",
 };
+
+/** One line above the screen: what, which side of which exercise (a link to its chart), the
+ * message behind Details, and Acknowledge. */
+function CompactAlert({ alert, more = 0, open = false, onMore }) {
+  const name = exerciseName(alert.exercise);
+  const kind = KINDS[alert.kind] ?? "Alert";
+  return html`<div class="alert compact" data-testid="alert" data-alert-id=${alert.id}
+      data-kind=${alert.kind} data-exercise=${alert.exercise} data-side=${alert.side}>
+    <a class="alert-title" href=${`#/charts/${encodeURIComponent(alert.exercise)}`}>
+      <strong>${kind}</strong> · ${sideName(alert.side)} · ${name}
+    </a>
+    <details>
+      <summary>Why<span class="sr-only">: ${kind} of ${name}</span></summary>
+      <p class="alert-message">${friendlyDates(alert.message)}</p>
+    </details>
+    <button type="button" data-testid="alert-ack" onClick=${() => acknowledgeAlert(alert.id)}>
+      OK<span class="sr-only">, acknowledge ${kind} of ${name}</span>
+    </button>
+    ${
+      more > 0 &&
+      html`<button type="button" data-testid="alert-more" aria-expanded=${open ? "true" : "false"}
+        onClick=${onMore}>+${more}<span class="sr-only"> more alerts</span></button>`
+    }
+  </div>`;
+}
 
 /** One alert: what, which side of which exercise, the server's message (formula and numbers),
  * a link to the exercise's chart and, until done, an Acknowledge button. */
@@ -21,7 +46,7 @@ export function AlertItem({ alert, link = true }) {
     <p class="alert-title">
       <strong>${KINDS[alert.kind] ?? "Alert"}</strong> · ${sideName(alert.side)} · ${name}
     </p>
-    <p class="alert-message">${alert.message}</p>
+    <p class="alert-message">${friendlyDates(alert.message)}</p>
     <div class="row">
       ${
         link &&
@@ -41,12 +66,18 @@ export function AlertItem({ alert, link = true }) {
   </div>`;
 }
 
-/** Every standing alert not yet acknowledged, newest first, above the screen. */
+/** Every standing alert not yet acknowledged, newest first, one line each above the screen
+ * (the Charts screen lists them itself). */
 export function AlertBanner({ state }) {
   const alerts = useMemo(() => bannerAlerts(replica.ofType("alert")), [state.revision]);
+  const [open, setOpen] = useState(false);
   if (alerts.length === 0) return null;
+  // One line however many stand; the others open under it.
+  const [first, ...rest] = alerts;
   return html`<section class="alerts" data-testid="alert-banner" role="status"
       aria-label="Imbalance alerts">
-    ${alerts.map((alert) => html`<${AlertItem} key=${alert.id} alert=${alert} />`)}
+    <${CompactAlert} key=${first.id} alert=${first} more=${rest.length} open=${open}
+      onMore=${() => setOpen(!open)} />
+    ${open && rest.map((alert) => html`<${CompactAlert} key=${alert.id} alert=${alert} />`)}
   </section>`;
 }

@@ -9,20 +9,26 @@ import { HistoryScreen } from "./history.js";
 import { InjuryScreen } from "./injury.js";
 import { LogScreen } from "./log.js";
 import { RemindersScreen } from "./reminders.js";
+import { RestTimer } from "./rest-timer.js";
+import { RoutinesScreen } from "./routines.js";
+import { WorkoutScreen } from "./workout.js";
 import { SettingsScreen } from "./settings.js";
 import { StatusScreen, chipText, syncState, syncSummary } from "./status.js";
 import { dismissToast, restoreSet } from "../store.js";
 import { applyUpdate } from "../updates.js";
 
+// Sync is reached from the header's chip.
 const TABS = [
   ["log", "Log"],
+  ["workout", "Workout"],
   ["history", "History"],
   ["charts", "Charts"],
-  ["sync", "Sync"],
   ["settings", "Settings"],
 ];
 const SCREENS = {
   log: LogScreen,
+  workout: WorkoutScreen,
+  routines: RoutinesScreen, // reached from Workout, not a tab
   history: HistoryScreen,
   charts: ChartsScreen,
   sync: StatusScreen,
@@ -30,6 +36,7 @@ const SCREENS = {
   injury: InjuryScreen, // reached from Settings, not a tab
   reminders: RemindersScreen, // reached from Settings, not a tab
 };
+const PARENT = { routines: "workout", injury: "settings", reminders: "settings" };
 const TOAST_MS = 8000;
 
 function Toast({ toast }) {
@@ -92,13 +99,14 @@ export function App() {
         onClick=${() => setReauthOpen(true)}>Sign in again</button>
     </div>`
     }
-    <${AlertBanner} state=${state} />
+    ${route !== "charts" && html`<${AlertBanner} state=${state} />`}
     <main id="main" data-testid=${`screen-${route}`}><${Screen} state=${state} arg=${arg} /></main>
     ${state.toast && html`<${Toast} toast=${state.toast} />`}
+    <${RestTimer} />
     <nav class="tabs" aria-label="Screens">
       ${TABS.map(
         ([name, label]) => html`<a href=${`#/${name}`} data-testid=${`nav-${name}`}
-          aria-current=${route === name ? "page" : undefined}>${label}</a>`,
+          aria-current=${route === name || PARENT[route] === name ? "page" : undefined}>${label}</a>`,
       )}
     </nav>`;
 }

@@ -17,7 +17,7 @@ import { involvement } from "../insight/limbs.js";
 import { LSI_MIN_PCT, chart, pctX10 } from "../insight/series.js";
 import { FORMULAS, localDay } from "../insight/strength.js";
 import { exerciseName, replica } from "../store.js";
-import { formatVolume, formatWeight, sideName } from "../units.js";
+import { formatE1rm, formatVolume, sideName } from "../units.js";
 
 let lastRange = "12w"; // kept while the app is open, across tabs
 
@@ -35,11 +35,11 @@ const pct = (x10) => `${Math.floor(x10 / 10)}.${x10 % 10} %`;
 function e1rmText(best, units) {
   if (!best) return "no set yet";
   const rough = best.low_confidence ? " (from more than 12 reps)" : "";
-  return `${formatWeight(best.e1rm_g, units)} on ${dateLabel(best.day)}${rough}`;
+  return `${formatE1rm(best.e1rm_g, units)} on ${dateLabel(best.day)}${rough}`;
 }
 
 const baselineText = (base, latest, units) =>
-  `${sideName(base.side)} pre-injury best ${formatWeight(base.e1rm_g, units)} ` +
+  `${sideName(base.side)} pre-injury best ${formatE1rm(base.e1rm_g, units)} ` +
   `(${dateLabel(base.day)}); the latest is ${pct(pctX10(latest.e1rm_g, base.e1rm_g))} of it`;
 
 function lsiText(lsi) {
@@ -149,6 +149,7 @@ function Charts({ data, units }) {
           ? [["ring", "More than 12 reps (rough estimate)"]]
           : []),
         ...(base ? [[`base ${base.side}`, `${sideName(base.side)} pre-injury best`]] : []),
+        ["star", "★ Best ever per side"],
       ]} />
     ${
       data.lsi.length > 0

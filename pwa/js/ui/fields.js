@@ -1,16 +1,26 @@
 // The inputs of one set, shared by the Log screen and the History editor: big steppers for the
 // numbers people change between sets, plain boxes for the rest, errors tied to their input.
 import { html } from "./html.js";
-import { eccentricInput, parseField, rpeInput, weightInput, cleanNote } from "../units.js";
+import {
+  cleanNote,
+  eccentricInput,
+  loadableInput,
+  parseField,
+  rpeInput,
+  stepWeight,
+  weightInput,
+} from "../units.js";
 
-const STEP = { reps: 1, weight: { kg: 2.5, lb: 5 }, rpe: 0.5, eccentric: 1 };
+const STEP = { reps: 1, rpe: 0.5, eccentric: 1 };
 const NUMBERS = ["reps", "weight", "rpe", "eccentric"];
 
-/** Form text of a stored set (or of nothing: empty boxes). */
-export function formValues(set, units) {
+/** Form text of a stored set (or of nothing: empty boxes). With `step`, the weight is rounded
+ * to a loadable one (a prefill); without, it is shown as stored (an edit). */
+export function formValues(set, units, step) {
+  const weight = step ? loadableInput : weightInput;
   return {
     reps: set?.reps != null ? String(set.reps) : "",
-    weight: set?.weight_g ? weightInput(set.weight_g, units) : "",
+    weight: set?.weight_g ? weight(set.weight_g, units, step) : "",
     rpe: rpeInput(set?.rpe_x10),
     eccentric: eccentricInput(set?.eccentric_ms),
     note: set?.note ?? "",
@@ -38,11 +48,13 @@ export function readForm(values, units) {
   };
 }
 
-function stepped(text, delta, field) {
+/** The box's number one step up (`direction` 1) or down (-1); weights land on loadable steps. */
+export function stepped(text, direction, field, step) {
   const n = Number(String(text).replace(",", ".")) || 0;
   const max = { reps: 1000, weight: 2000, rpe: 10, eccentric: 60 }[field];
-  const min = field === "rpe" ? 1 : 0;
-  return String(Math.min(max, Math.max(min, Math.round((n + delta) * 100) / 100)));
+  const min = { reps: 1, rpe: 1 }[field] ?? 0;
+  const next = field === "weight" ? stepWeight(n, direction, step) : n + direction * step;
+  return String(Math.min(max, Math.max(min, Math.round(next * 100) / 100)));
 }
 
 function NumberBox({ id, field, label, value, error, step, onInput, stepLabels }) {
@@ -57,10 +69,10 @@ function NumberBox({ id, field, label, value, error, step, onInput, stepLabels }
       stepLabels
         ? html`<div class="stepper">
           <button type="button" class="step" aria-label=${stepLabels[0]}
-            onClick=${() => onInput(field, stepped(value, -step, field))}>−</button>
+            onClick=${() => onInput(field, stepped(value, -1, field, step))}>−</button>
           ${input}
           <button type="button" class="step" aria-label=${stepLabels[1]}
-            onClick=${() => onInput(field, stepped(value, step, field))}>+</button>
+            onClick=${() => onInput(field, stepped(value, 1, field, step))}>+</button>
         </div>`
         : input
     }
@@ -69,20 +81,23 @@ function NumberBox({ id, field, label, value, error, step, onInput, stepLabels }
 }
 
 /** Reps, weight, RPE, eccentric seconds and note. `prefix` keeps ids unique per form; with
- * `onAddNote`, an empty note stays folded behind a button to keep Save on the first screen. */
+ * `onAddNote`, an empty note stays folded behind a button to keep Save on the first screen;
+ * `beside` goes on that button's line (or under the note). */
 export function SetFields({
   prefix,
   values,
   errors = {},
   units,
+  increment,
   onInput,
   noteOpen = true,
   onAddNote,
+  beside = null,
 }) {
   const box = (field, label, stepLabels) =>
     html`<${NumberBox} id=${`${prefix}-${field}`} field=${field} label=${label}
       value=${values[field]} error=${errors[field]} onInput=${onInput} stepLabels=${stepLabels}
-      step=${field === "weight" ? STEP.weight[units] : STEP[field]} />`;
+      step=${field === "weight" ? increment : STEP[field]} />`;
   return html`${box("reps", "Reps", ["One rep fewer", "One rep more"])}
     ${box("weight", `Weight (${units})`, ["Lighter", "Heavier"])}
     <div class="grid2">
@@ -97,10 +112,14 @@ export function SetFields({
             autocomplete="off" enterkeyhint="done" value=${values.note}
             onInput=${(e) => onInput("note", e.currentTarget.value)} />
         </div>`
-        : html`<button type="button" class="link" data-testid="add-note" onClick=${onAddNote}>
-            + Add a note
-          </button>`
-    }`;
+        : html`<div class="label-row">
+            <button type="button" class="link" data-testid="add-note" onClick=${onAddNote}>
+              + Add a note
+            </button>
+            ${beside}
+          </div>`
+    }
+    ${(noteOpen || values.note) && beside}`;
 }
 
 /** Left / Right / Both as one radio group with big targets. */

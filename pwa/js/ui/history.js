@@ -4,21 +4,38 @@ import { useMemo, useState } from "preact/hooks";
 import { html } from "./html.js";
 import { SetFields, SideToggle, formValues, readForm } from "./fields.js";
 import { Pairs } from "./sets.js";
-import { deleteSet, editSet, exerciseName, replica } from "../store.js";
+import { WhenField, performedAt, whenOf } from "./when.js";
+import { deleteSet, editSet, exerciseName, getState, replica } from "../store.js";
 import { groupByDay } from "../records.js";
-import { dayKey, dayLabel } from "../units.js";
+import { dayKey, dayLabel, incrementOf } from "../units.js";
 
 const DAYS_PER_PAGE = 14;
 
+/** Every exercise a set may move to: the catalogue and the custom ones, by name. */
+function exerciseChoices(current) {
+  const { catalogue } = getState();
+  const all = [...catalogue, ...replica.customExercises()];
+  if (!all.some((e) => e.id === current)) all.push({ id: current, name: exerciseName(current) });
+  return all.sort((a, b) => a.name.localeCompare(b.name));
+}
+
 function SetEditor({ set, units, onClose }) {
   const [side, setSide] = useState(set.side);
+  const [exercise, setExercise] = useState(set.exercise);
+  const [when, setWhen] = useState(() => whenOf(set.performed_at));
   const [values, setValues] = useState(() => formValues(set, units));
   const [errors, setErrors] = useState({});
   const save = async (event) => {
     event.preventDefault();
     const result = readForm(values, units);
     if (result.errors) return setErrors(result.errors);
-    await editSet(set.id, { side, ...result.fields });
+    const at = performedAt(when);
+    if (at.error) return setErrors({ when: at.error });
+    // An unchanged minute keeps the stored instant's seconds.
+    const moved = dayKey(at.value) !== whenOf(set.performed_at).date ||
+      whenOf(at.value).time !== whenOf(set.performed_at).time;
+    const performed_at = moved ? at.value : set.performed_at;
+    await editSet(set.id, { exercise, side, performed_at, ...result.fields });
     onClose();
   };
   const remove = async () => {
@@ -27,8 +44,17 @@ function SetEditor({ set, units, onClose }) {
   };
   return html`<form class="card editor" data-testid="set-editor" onSubmit=${save} novalidate
       aria-label=${`Edit set of ${exerciseName(set.exercise)}`}>
+    <div class="field">
+      <label for="edit-exercise">Exercise</label>
+      <select id="edit-exercise" data-testid="edit-exercise" value=${exercise}
+        onChange=${(e) => setExercise(e.currentTarget.value)}>
+        ${exerciseChoices(set.exercise).map((e) => html`<option value=${e.id}>${e.name}</option>`)}
+      </select>
+    </div>
+    <${WhenField} prefix="edit" value=${when} onChange=${setWhen} error=${errors.when} />
     <${SideToggle} name="edit-side" value=${side} onChange=${setSide} />
     <${SetFields} prefix="edit" values=${values} errors=${errors} units=${units}
+      increment=${incrementOf(getState().meta, units)}
       onInput=${(field, text) => setValues({ ...values, [field]: text })} />
     <div class="row">
       <button type="submit" class="primary" data-testid="edit-save">Save changes</button>

@@ -13,7 +13,17 @@ export function useStore() {
   return getState();
 }
 
-const ROUTES = ["log", "history", "charts", "sync", "settings", "injury", "reminders"];
+const ROUTES = [
+  "log",
+  "workout",
+  "routines",
+  "history",
+  "charts",
+  "sync",
+  "settings",
+  "injury",
+  "reminders",
+];
 
 /** [screen, argument, query] from the URL hash: "#/charts/single-leg-press" → ["charts", id];
  * "#/log?exercise=single-leg-press&side=left" → ["log", null, URLSearchParams]. */

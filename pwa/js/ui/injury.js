@@ -91,6 +91,7 @@ function LimbForm({ standing, today, initial, formRef }) {
     event.preventDefault();
     const year = Number(DAY.exec(form.since)?.[1]);
     if (!(year >= 2000 && year <= 2100)) return setError("Enter the day it started.");
+    if (form.since > dayKey(Date.now())) return setError("The day it started cannot be in the future.");
     setError(null);
     await setLimbStatus(form.limb, {
       status: form.status,
@@ -126,7 +127,7 @@ function LimbForm({ standing, today, initial, formRef }) {
     <div class="field">
       <label for="injury-since">Since</label>
       <input id="injury-since" data-testid="injury-since" type="date" min="2000-01-01"
-        max="2100-12-31" value=${form.since} onInput=${(e) => set({ since: e.currentTarget.value })}
+        max=${dayKey(Date.now())} value=${form.since} onInput=${(e) => set({ since: e.currentTarget.value })}
         aria-invalid=${error ? "true" : "false"}
         aria-describedby=${error ? "injury-since-error" : undefined} />
       ${error && html`<p class="error" id="injury-since-error">${error}</p>`}

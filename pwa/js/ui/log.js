@@ -1,11 +1,16 @@
-// Log: pick the exercise and side, adjust the prefilled numbers, save with one tap. Works the
-// same with or without a connection.
+// Log: pick the exercise and side, adjust the prefilled numbers, save with one tap; the other
+// side with the same numbers is one more tap. Works the same with or without a connection.
 import { useMemo, useRef, useState } from "preact/hooks";
 import { html, useRoute } from "./html.js";
 import { SetFields, SideToggle, formValues, readForm } from "./fields.js";
+import { ExercisePicker, NewExercise } from "./exercise-picker.js";
+import { WhenField, performedAt } from "./when.js";
 import { Pairs } from "./sets.js";
-import { addExercise, exerciseName, logSet, replica } from "../store.js";
-import { dayKey, formatSet, otherSide } from "../units.js";
+import { deleteSet, exerciseName, logSet, replica } from "../store.js";
+import { dayKey, dayLabel, formatSet, incrementOf, otherSide } from "../units.js";
+
+// A second Save of the same numbers this soon after the first is the same tap twice.
+export const DOUBLE_TAP_MS = 1500;
 
 const SIDES = ["left", "right", "both"];
 const SAVED_LABEL = { left: "left set", right: "right set", both: "set (both sides)" };
@@ -14,90 +19,6 @@ const SAVE_LABEL = {
   right: "Save right set",
   both: "Save set (both sides)",
 };
-const LIMB_GROUPS = [
-  ["leg", "Legs"],
-  ["arm", "Arms"],
-  ["other", "Other"],
-];
-
-function ExercisePicker({ value, catalogue, recent, customs, onChange, onNew }) {
-  const option = (id, name) => html`<option value=${id}>${name}</option>`;
-  const fresh = (e) => !recent.includes(e.id);
-  return html`<div class="field">
-    <div class="label-row">
-      <label for="log-exercise">Exercise</label>
-      <button type="button" class="link" data-testid="new-exercise" onClick=${onNew}>
-        + New exercise
-      </button>
-    </div>
-    <select id="log-exercise" data-testid="exercise" value=${value}
-      onChange=${(e) => onChange(e.currentTarget.value)}>
-      ${
-        recent.length > 0 &&
-        html`<optgroup label="Recent">${recent.map((id) => option(id, exerciseName(id)))}</optgroup>`
-      }
-      ${LIMB_GROUPS.map(([limb, label]) => {
-        const items = catalogue.filter((e) => e.limb === limb && fresh(e));
-        return (
-          items.length > 0 &&
-          html`<optgroup label=${label}>${items.map((e) => option(e.id, e.name))}</optgroup>`
-        );
-      })}
-      ${
-        customs.some(fresh) &&
-        html`<optgroup label="Your exercises">
-          ${customs.filter(fresh).map((e) => option(e.id, e.name))}
-        </optgroup>`
-      }
-    </select>
-  </div>`;
-}
-
-function NewExercise({ onDone }) {
-  const [name, setName] = useState("");
-  const [limb, setLimb] = useState("leg");
-  const [unilateral, setUnilateral] = useState(true);
-  const [error, setError] = useState(null);
-  const submit = async (event) => {
-    event.preventDefault();
-    const clean = name
-      .replace(/[\u0000-\u001f\u007f-\u009f]/g, " ")
-      .normalize("NFC")
-      .trim();
-    if (!clean || clean.length > 80)
-      return setError("Give the exercise a name of up to 80 characters.");
-    onDone(await addExercise({ name: clean, limb, unilateral }));
-  };
-  return html`<form class="card" onSubmit=${submit} aria-labelledby="new-exercise-title">
-    <h2 id="new-exercise-title">New exercise</h2>
-    <div class="field">
-      <label for="new-exercise-name">Exercise name</label>
-      <input id="new-exercise-name" data-testid="new-exercise-name" type="text" maxlength="80"
-        value=${name} onInput=${(e) => setName(e.currentTarget.value)}
-        aria-invalid=${error ? "true" : "false"}
-        aria-describedby=${error ? "new-exercise-error" : undefined} />
-      ${error && html`<p class="error" id="new-exercise-error">${error}</p>`}
-    </div>
-    <div class="field">
-      <label for="new-exercise-limb">Body part</label>
-      <select id="new-exercise-limb" value=${limb} onChange=${(e) => setLimb(e.currentTarget.value)}>
-        <option value="leg">Leg</option>
-        <option value="arm">Arm</option>
-        <option value="other">Other</option>
-      </select>
-    </div>
-    <label class="check">
-      <input type="checkbox" checked=${unilateral}
-        onChange=${(e) => setUnilateral(e.currentTarget.checked)} />
-      <span>Trained one side at a time</span>
-    </label>
-    <div class="row">
-      <button type="submit" class="primary" data-testid="add-exercise">Add exercise</button>
-      <button type="button" onClick=${() => onDone(null)}>Cancel</button>
-    </div>
-  </form>`;
-}
-
 /** `#/log?exercise=<id>&side=<left|right|both>` (the Injury screen, a reminder) opens the form
  * on that exercise and side; each new target starts a fresh form. */
 export function LogScreen({ state }) {
@@ -123,12 +44,17 @@ function LogForm({ state, target }) {
   const [saved, setSaved] = useState(null);
   const [adding, setAdding] = useState(false);
   const [noteOpen, setNoteOpen] = useState(false);
+  const [lastId, setLastId] = useState(null); // the set Undo removes
+  const [when, setWhen] = useState(null); // {date, time} of a set logged after the fact
   const saving = useRef(false); // a double tap logs one set, not two
+  const lastSave = useRef(null); // {key, at} of the last save
+  const step = incrementOf(state.meta, units);
 
-  // The last values for this exercise and side (else its latest set), without the note.
+  // The last values for this exercise and side (else its latest set), without the note, the
+  // weight rounded to what the bar can be loaded to.
   const lastValues = (ex, sd) => {
     const last = ex ? (replica.lastSet(ex, sd) ?? replica.lastSet(ex)) : null;
-    return { ...formValues(last, units), note: "" };
+    return { ...formValues(last, units, step), note: "" };
   };
   const prefill = (ex, sd) => {
     setValues(lastValues(ex, sd));
@@ -146,36 +72,43 @@ function LogForm({ state, target }) {
     setSaved(null);
     prefill(exercise, sd);
   };
-  const sameForOther = () => {
-    setSide(otherSide(saved.side));
-    setValues(saved.values);
-    setSaved(null);
-    document.getElementById("log-reps")?.focus();
-  };
-  const save = async (event) => {
-    event.preventDefault();
-    const started = performance.now();
-    const result = readForm(shown, units);
+  const store = async (sd, formText, started) => {
+    const result = readForm(formText, units);
     if (result.errors) return setErrors(result.errors);
-    if (saving.current) return;
+    const at = performedAt(when);
+    if (at.error) return setErrors({ when: at.error });
+    const key = JSON.stringify([exercise, sd, result.fields, at.value ?? null]);
+    const repeat = lastSave.current?.key === key && Date.now() - lastSave.current.at < DOUBLE_TAP_MS;
+    if (saving.current || repeat) return;
     saving.current = true;
     setErrors({});
+    let id;
     try {
-      await logSet({ exercise, side, ...result.fields });
+      id = await logSet({ exercise, side: sd, ...result.fields, performed_at: at.value });
     } finally {
       saving.current = false;
     }
+    lastSave.current = { key, at: Date.now() };
     performance.measure("sidewise:save-set", { start: started });
-    setValues({ ...shown, note: "" });
+    const day = at.value ? ` on ${dayLabel(dayKey(at.value))}` : "";
+    setSide(sd);
+    setValues({ ...formText, note: "" });
     setSaved({
-      side,
-      values: shown,
-      text: `${SAVED_LABEL[side]}: ${formatSet(result.fields, units)}`,
+      side: sd,
+      values: formText,
+      text: `${SAVED_LABEL[sd]}${day}: ${formatSet(result.fields, units)}`,
     });
+    setLastId(id);
   };
+  const save = (event) => {
+    event.preventDefault();
+    return store(side, shown, performance.now());
+  };
+  // "Save left too": the other side with the numbers just saved, in one tap.
+  const sameForOther = () => store(otherSide(saved.side), saved.values, performance.now());
 
   if (adding) {
-    return html`<${NewExercise} onDone=${(id) => {
+    return html`<${NewExercise} catalogue=${catalogue} customs=${customs} onDone=${(id) => {
       setAdding(false);
       if (id) choose(id);
     }} />`;
@@ -197,8 +130,9 @@ function LogForm({ state, target }) {
               onClick=${() => setAdding(true)}>+ New exercise</button>`
       }
       <${SideToggle} name="log-side" value=${side} onChange=${chooseSide} />
-      <${SetFields} prefix="log" values=${shown} errors=${errors} units=${units}
+      <${SetFields} prefix="log" values=${shown} errors=${errors} units=${units} increment=${step}
         onInput=${(field, text) => setValues({ ...shown, [field]: text })} noteOpen=${noteOpen}
+        beside=${html`<${WhenField} value=${when} onChange=${setWhen} error=${errors.when} />`}
         onAddNote=${() => {
           setNoteOpen(true);
           requestAnimationFrame(() => document.getElementById("log-note")?.focus());
@@ -211,9 +145,18 @@ function LogForm({ state, target }) {
           ${saved && html`Saved ${saved.text}`}
         </p>
         ${
+          saved &&
+          lastId &&
+          html`<button type="button" class="link" data-testid="undo-save" onClick=${() => {
+            deleteSet(lastId, "Set removed");
+            setSaved(null);
+            setLastId(null);
+          }}>Undo<span class="sr-only"> the ${SAVED_LABEL[saved.side]}</span></button>`
+        }
+        ${
           other &&
           html`<button type="button" class="secondary" data-testid="same-other-side"
-            onClick=${sameForOther}>Same for ${other}</button>`
+            onClick=${sameForOther}>Save ${other} too: ${formatSet(readForm(saved.values, units).fields ?? {}, units)}</button>`
         }
       </div>
     </form>

@@ -9,3 +9,19 @@ export const LSI_LINE = "#f8fafc"; // --text
 export const LOW = "#fca5a5"; // --danger: sessions below 90 %
 export const GRID = "#334155";
 export const BAND = "rgba(248, 250, 252, 0.08)"; // LSI of 90 % and more
+
+/** The colours of the theme shown now, read from app.css's variables (the dark ones when a
+ * stylesheet is missing). */
+export function colours() {
+  const style = globalThis.getComputedStyle?.(document.documentElement);
+  const css = (name, fallback) => style?.getPropertyValue(`--${name}`).trim() || fallback;
+  return {
+    SIDE_COLOURS: { left: css("left", SIDE_COLOURS.left), right: css("right", SIDE_COLOURS.right) },
+    PAGE: css("bg", PAGE),
+    TEXT: css("muted", TEXT),
+    LSI_LINE: css("text", LSI_LINE),
+    LOW: css("danger", LOW),
+    GRID: css("grid", GRID),
+    BAND: css("band", BAND),
+  };
+}

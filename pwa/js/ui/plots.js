@@ -2,11 +2,17 @@
 // shown, so starting the app never waits for it; the service worker keeps it offline like the
 // rest of the shell. Canvases are hidden from screen readers: the Charts screen's summary says
 // the same in words.
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { html } from "./html.js";
-import { BAND, GRID, LOW, LSI_LINE, PAGE, SIDE_COLOURS, TEXT } from "./palette.js";
+import { colours } from "./palette.js";
 import { LSI_MIN_PCT } from "../insight/series.js";
-import { inUnit } from "../units.js";
+import { formatE1rm, inUnit, sideName } from "../units.js";
+
+// The theme's colours when a chart is made (a canvas cannot read CSS variables).
+let BAND, GRID, LOW, LSI_LINE, PAGE, SIDE_COLOURS, TEXT;
+const useColours = () => ({ BAND, GRID, LOW, LSI_LINE, PAGE, SIDE_COLOURS, TEXT } = colours());
+// Pressing this long on a chart reads the point under the finger.
+const HOLD_MS = 350;
 
 const RIGHT_DASH = [8, 5];
 const HEIGHT = 220;
@@ -36,19 +42,28 @@ function daySeconds(day) {
 }
 
 const DATE = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
+const LONG_DATE = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short" });
 const dateTicks = (u, splits) => splits.map((s) => DATE.format(s * 1000));
+// "10 Nov" in 14 px is about 46 px wide: ticks at least this far apart never touch.
+const X_TICK_SPACE = 72;
 
 function axes(yValues, xSplits) {
   const axis = { stroke: TEXT, font: FONT, grid: { stroke: GRID, width: 1 } };
   return [
-    { ...axis, values: dateTicks, splits: xSplits, ticks: { stroke: GRID, width: 1 } },
+    {
+      ...axis,
+      values: dateTicks,
+      splits: xSplits,
+      space: X_TICK_SPACE,
+      ticks: { stroke: GRID, width: 1 },
+    },
     { ...axis, values: yValues, size: 66, ticks: { stroke: GRID, width: 1 } },
   ];
 }
 
-// Week ticks on the Mondays the bars stand for, thinned to one per 64 px.
+// Week ticks on the Mondays the bars stand for, thinned to one per X_TICK_SPACE px.
 const mondays = (xs) => (u) => {
-  const every = Math.ceil((xs.length * 64) / u.bbox.width / devicePixelRatio) || 1;
+  const every = Math.ceil((xs.length * X_TICK_SPACE * devicePixelRatio) / u.bbox.width) || 1;
   return xs.filter((x, i) => (xs.length - 1 - i) % every === 0);
 };
 
@@ -113,6 +128,7 @@ function joinShortPauses(xs, ys) {
 /** Left and right daily best e1RM (hollow rings mark estimates from more than 12 reps), and the
  * injured limb's pre-injury best as a dashed line in its colour. */
 export function e1rmPlot(data, unit) {
+  useColours();
   const days = [...new Set(data.days.map((b) => b.day))];
   const xs = days.map(daySeconds);
   const at = new Map(data.days.map((b) => [`${b.day} ${b.side}`, b]));
@@ -124,6 +140,31 @@ export function e1rmPlot(data, unit) {
   const joined = (side) => joinShortPauses(xs, column(side, () => true));
   const baseline = data.baseline && inUnit(data.baseline.e1rm_g, unit);
   const values = [...column("left", () => true), ...column("right", () => true), baseline];
+  // Each side's best ever day, marked with a star above its point.
+  const bests = ["left", "right"].map((side) => {
+    const ys = column(side, () => true);
+    const top = Math.max(...ys.filter((y) => y != null));
+    return [side, ys.indexOf(top)];
+  });
+  const stars = (u) => {
+    u.ctx.save();
+    u.ctx.font = `${18 * devicePixelRatio}px system-ui, sans-serif`;
+    u.ctx.textAlign = "center";
+    for (const [side, i] of bests) {
+      if (i < 0) continue;
+      u.ctx.fillStyle = SIDE_COLOURS[side];
+      const y = u.valToPos(u.data[side === "left" ? 1 : 2][i], "y", true);
+      u.ctx.fillText("★", u.valToPos(xs[i], "x", true), y - 10 * devicePixelRatio);
+    }
+    u.ctx.restore();
+  };
+  const read = (i) => {
+    const side = (s) => {
+      const b = at.get(`${days[i]} ${s}`);
+      return b ? `${sideName(s)} ${formatE1rm(b.e1rm_g, unit)}` : null;
+    };
+    return [LONG_DATE.format(xs[i] * 1000), side("left"), side("right")].filter(Boolean).join(" · ");
+  };
   return {
     opts: {
       series: [
@@ -135,14 +176,14 @@ export function e1rmPlot(data, unit) {
       ],
       scales: { x: { time: true, range: padded(DAY_S) }, y: { range: () => span(values) } },
       axes: axes((u, splits) => splits.map((v) => `${+v.toFixed(1)}`)),
-      hooks: baseline
-        ? {
-            drawClear: [
-              (u) => hline(u, baseline, SIDE_COLOURS[data.baseline.side], [2, 6]),
-            ],
-          }
-        : {},
+      hooks: {
+        drawClear: baseline
+          ? [(u) => hline(u, baseline, SIDE_COLOURS[data.baseline.side], [2, 6])]
+          : [],
+        draw: [stars],
+      },
     },
+    read,
     data: [
       xs,
       joined("left"),
@@ -155,6 +196,7 @@ export function e1rmPlot(data, unit) {
 
 /** LSI per session with the band from 90 % up shaded; sessions below 90 % marked in red. */
 export function lsiPlot(data) {
+  useColours();
   const xs = data.lsi.map((s) => daySeconds(s.day));
   const pct = data.lsi.map((s) => s.lsi_x10 / 10);
   const [lo, hi] = span(pct);
@@ -179,12 +221,14 @@ export function lsiPlot(data) {
       axes: axes((u, splits) => splits.map((v) => `${v} %`)),
       hooks: { drawClear: [band] },
     },
+    read: (i) => `${LONG_DATE.format(xs[i] * 1000)} · LSI ${pct[i].toFixed(1)} %`,
     data: [xs, pct, data.lsi.map((s, i) => (s.low ? pct[i] : null))],
   };
 }
 
 /** Weekly volume load per side as bars, left of the week's tick then right of it. */
 export function volumePlot(data, unit, bars) {
+  useColours();
   const weeks = data.volume;
   const bar = (label, side, align) => ({
     label,
@@ -206,26 +250,40 @@ export function volumePlot(data, unit, bars) {
       },
       axes: axes((u, splits) => splits.map((v) => Math.round(v).toLocaleString()), mondays(xs)),
     },
+    read: (i) =>
+      `Week of ${LONG_DATE.format(xs[i] * 1000)} · Left ${Math.round(left[i]).toLocaleString()} ${unit}` +
+      ` · Right ${Math.round(right[i]).toLocaleString()} ${unit}`,
     data: [xs, left, right],
   };
 }
 
 /**
- * One chart: `make(uPlot)` returns {opts, data}. The container fills its width and follows
- * resizes; `data-drawn` tells tests the canvas holds the current drawing.
+ * One chart: `make(uPlot)` returns {opts, data, read}. The container fills its width and
+ * follows resizes; `data-drawn` tells tests the canvas holds the current drawing. Pressing and
+ * holding (or dragging after the hold) reads the nearest point into text below the chart.
  */
 export function Plot({ testId, make }) {
   const box = useRef(null);
+  const plotRef = useRef(null);
+  const [reading, setReading] = useState(null);
+  // Redrawn in the new colours when the theme changes.
+  const [theme, setTheme] = useState(document.documentElement.dataset.theme);
+  useEffect(() => {
+    const watch = new MutationObserver(() => setTheme(document.documentElement.dataset.theme));
+    watch.observe(document.documentElement, { attributeFilter: ["data-theme"] });
+    return () => watch.disconnect();
+  }, []);
   useEffect(() => {
     let plot = null;
     let gone = false;
-    const observer = new ResizeObserver(() =>
-      plot?.setSize({ width: box.current.clientWidth, height: HEIGHT }),
-    );
+    // A resize may still be queued when the screen is left: the box is gone by then.
+    const observer = new ResizeObserver(() => {
+      if (box.current) plot?.setSize({ width: box.current.clientWidth, height: HEIGHT });
+    });
     loadUPlot().then((uPlot) => {
-      if (gone) return;
-      const { opts, data } = make(uPlot);
-      const drawn = () => (box.current.dataset.drawn = "true");
+      if (gone || !box.current) return;
+      const { opts, data, read } = make(uPlot);
+      const drawn = () => box.current && (box.current.dataset.drawn = "true");
       plot = new uPlot(
         {
           ...opts,
@@ -233,19 +291,50 @@ export function Plot({ testId, make }) {
           height: HEIGHT,
           legend: { show: false }, // the legend is HTML next to the chart
           cursor: { show: false },
-          hooks: { ...opts.hooks, draw: [drawn] },
+          hooks: { ...opts.hooks, draw: [...(opts.hooks?.draw ?? []), drawn] },
         },
         data,
         box.current,
       );
+      plotRef.current = { plot, read };
       observer.observe(box.current);
     });
     return () => {
       gone = true;
       observer.disconnect();
       plot?.destroy();
+      plotRef.current = null;
       delete box.current?.dataset.drawn;
     };
-  }, [make]);
-  return html`<div class="plot" ref=${box} data-testid=${testId} aria-hidden="true"></div>`;
+  }, [make, theme]);
+  useEffect(() => setReading(null), [make]);
+
+  const held = useRef(null); // {timer, on} while a finger is down
+  const readAt = (clientX) => {
+    const current = plotRef.current;
+    if (!current) return;
+    const { plot, read } = current;
+    const x = clientX - plot.over.getBoundingClientRect().left;
+    const i = plot.posToIdx(Math.max(0, Math.min(x, plot.over.clientWidth)));
+    if (i != null && i >= 0 && i < plot.data[0].length) setReading(read(i));
+  };
+  const down = (e) => {
+    const { clientX } = e;
+    clearTimeout(held.current?.timer);
+    held.current = { on: false, timer: setTimeout(() => {
+      held.current.on = true;
+      readAt(clientX);
+    }, HOLD_MS) };
+  };
+  const move = (e) => held.current?.on && readAt(e.clientX);
+  const up = () => {
+    clearTimeout(held.current?.timer);
+    held.current = null;
+  };
+  return html`<div class="plot" ref=${box} data-testid=${testId} aria-hidden="true"
+      onPointerDown=${down} onPointerMove=${move} onPointerUp=${up} onPointerCancel=${up}
+      onPointerLeave=${up} onContextMenu=${(e) => e.preventDefault()}></div>
+    <p class="readout small" role="status" data-testid=${`${testId}-readout`}>
+      ${reading ?? "Press and hold the chart to read a point."}
+    </p>`;
 }

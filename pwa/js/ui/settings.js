@@ -2,6 +2,7 @@
 // and the account (password, signing out, recent security events).
 import { html } from "./html.js";
 import { AccountSection } from "./account.js";
+import { IncrementSetting, ThemeSetting } from "./display-settings.js";
 import { FORMULAS } from "../insight/strength.js";
 import { setFormula, setUnits } from "../store.js";
 
@@ -21,6 +22,8 @@ export function SettingsScreen({ state }) {
         )}
       </div>
     </fieldset>
+    <${IncrementSetting} state=${state} />
+    <${ThemeSetting} />
     <fieldset class="units">
       <legend>Estimated 1RM on the charts</legend>
       <div class="segmented">
