@@ -18,6 +18,7 @@ from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 
+from backend.api.account_deletion import delete_account
 from backend.api.auth import AuthController
 from backend.api.catalogue import catalogue
 from backend.api.charts import exercise_chart
@@ -29,16 +30,20 @@ from backend.api.pwa import pwa_routes
 from backend.api.quiet_hours import QuietHoursController
 from backend.api.session import CookiePolicy
 from backend.api.sync import pull, push
+from backend.api.your_data import YourDataController
 from backend.db.engine import Database
 from backend.domain.errors import SidewiseError
 from backend.push.guard import PushPolicy
 from backend.push.sender import PushSender
 from backend.push.vapid import VapidKey, VapidKeyMissing, load_vapid
+from backend.services.account_deletion import AccountDeletion
 from backend.services.accounts import Accounts
 from backend.services.charts import Charts
 from backend.services.container import Services
 from backend.services.devices import DeviceRegistry
 from backend.services.dispatch import Dispatcher
+from backend.services.exporter import Exporter
+from backend.services.importer import Importer
 from backend.services.insight import Insight
 from backend.services.insight_loop import InsightLoop
 from backend.services.passwords import Passwords
@@ -82,12 +87,13 @@ def build_services(
     accounts = Accounts(db, passwords, wall, entropy, settings.session_days)
     insight = Insight(db, clock, entropy, settings.alert_window_days)
     insight_loop = InsightLoop(insight, db, wall)
+    push = SyncPush(db, clock, devices, settings.sync_max_ops, insight_loop.notify)
     return Services(
         db=db,
         clock=clock,
         accounts=accounts,
         devices=devices,
-        push=SyncPush(db, clock, devices, settings.sync_max_ops, insight_loop.notify),
+        push=push,
         pull=SyncPull(db, clock, devices),
         insight=insight,
         insight_loop=insight_loop,
@@ -97,6 +103,9 @@ def build_services(
             db, wall, devices, PushPolicy.from_settings(settings), _vapid_key(settings)
         ),
         quiet_hours=QuietHoursSettings(db, wall),
+        importer=Importer(db, push),
+        exporter=Exporter(db),
+        deletion=AccountDeletion(db, passwords),
     )
 
 
@@ -187,6 +196,8 @@ def create_app(
             vapid_public_key,
             SubscriptionController,
             QuietHoursController,
+            YourDataController,
+            delete_account,
             push,
             pull,
             healthz,

@@ -158,6 +158,7 @@ RECORD_FIELDS: dict[str, dict[str, Check]] = {
         "eccentric_ms": integer(0, 60_000, nullable=True),
         "performed_at": integer(EARLIEST_MS, LATEST_MS),
         "note": text(1000, nullable=True),
+        "warmup": boolean,  # kept and shown, but no part of a day's best, volume or alerts
     },
     "exercise": {
         "name": text(80, min_len=1),

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backend.db.engine import Database
+from backend.services.account_deletion import AccountDeletion
 from backend.services.accounts import Accounts
 from backend.services.charts import Charts
 from backend.services.devices import DeviceRegistry
+from backend.services.exporter import Exporter
+from backend.services.importer import Importer
 from backend.services.insight import Insight
 from backend.services.insight_loop import InsightLoop
 from backend.services.push_subscriptions import PushSubscriptions
@@ -32,3 +35,6 @@ class Services:
     charts: Charts
     subscriptions: PushSubscriptions
     quiet_hours: QuietHoursSettings
+    importer: Importer
+    exporter: Exporter
+    deletion: AccountDeletion
