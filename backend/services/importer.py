@@ -78,7 +78,8 @@ def _unit(unit: str | None) -> Unit | None:
     raise InvalidInput("unit must be kg or lb", code="invalid_unit")
 
 
-def _read(data: bytes, unit: str | None) -> _Read:
+def _read(data: bytes, unit_text: str | None) -> _Read:
+    unit = _unit(unit_text)
     if len(data) > MAX_FILE_BYTES:
         raise TooLarge(
             f"files up to {MAX_FILE_BYTES // 2**20} MB are imported", code="file_too_large"
@@ -88,7 +89,7 @@ def _read(data: bytes, unit: str | None) -> _Read:
         return _read_document(text, encoding)
     first_line = text.split("\n", 1)[0].rstrip("\r")
     fmt = formats.detect(first_line)
-    used = fmt.unit or _unit(unit) or "kg"
+    used = fmt.unit or unit or "kg"
     # Strong's current form has no unit at all (the user says); others name it per file or row.
     asked = fmt.name == "strong"
     shown = used if fmt.unit is not None or asked else None

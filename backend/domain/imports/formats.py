@@ -240,12 +240,7 @@ def rows(text: str, fmt: Format, unit: Unit) -> Iterator[ParsedSet | Skipped]:
             if not any(cell.strip() for cell in cells):
                 continue
             if any(len(cell) > MAX_FIELD_CHARS for cell in cells):
-                raise InvalidInput(
-                    f"line {line} holds a field of more than {MAX_FIELD_CHARS} characters; "
-                    "this is not an export Sidewise reads",
-                    code="field_too_large",
-                    line=line,
-                )
+                raise _too_large(line)
             if len(cells) != len(header):
                 yield Skipped(
                     line, "columns", f"{len(cells)} columns where the header has {len(header)}"
@@ -259,6 +254,18 @@ def rows(text: str, fmt: Format, unit: Unit) -> Iterator[ParsedSet | Skipped]:
             if parsed is not None:
                 yield parsed
     except csv.Error as exc:
+        line = reader.line_num
+        if "field larger than field limit" in str(exc):
+            raise _too_large(line) from None
         raise InvalidInput(
-            f"line {reader.line_num} is not valid CSV ({exc})", code="not_csv", line=reader.line_num
+            f"line {line} is not valid CSV ({exc})", code="not_csv", line=line
         ) from None
+
+
+def _too_large(line: int) -> InvalidInput:
+    return InvalidInput(
+        f"line {line} holds a field of more than {MAX_FIELD_CHARS} characters; "
+        "this is not an export Sidewise reads",
+        code="field_too_large",
+        line=line,
+    )
