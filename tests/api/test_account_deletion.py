@@ -63,7 +63,7 @@ async def rows_of(app: Litestar, account_id: int) -> dict[str, list[Any]]:
         for table in metadata.sorted_tables:
             column = "id" if table.name == "account" else "account_id"
             assert column in table.c, f"{table.name} names no account: how is it erased?"
-            sql = text(f"SELECT * FROM {table.name} WHERE {column} = :a")  # noqa: S608
+            sql = text(f"SELECT * FROM {table.name} WHERE {column} = :a")
             found[table.name] = sorted(map(repr, await conn.execute(sql, {"a": account_id})))
     return found
 
@@ -80,7 +80,8 @@ async def test_nothing_of_a_deleted_account_remains(app: Litestar) -> None:
         wrong = await gone_client.request(
             "DELETE", "/api/me", json={"password": "not it at all"}, headers=gone.csrf
         )
-        assert wrong.status_code == 403 and wrong.json()["code"] == "bad_password"
+        assert wrong.status_code == 403
+        assert wrong.json()["code"] == "bad_password"
         assert await rows_of(app, gone_id) == before
 
         response = await gone_client.request(

@@ -59,7 +59,8 @@ async def test_every_set_row_is_imported_exactly_once(app: Litestar, user: User,
     rows = await sets_of(app, EMAIL)
     assert len(rows) == sets == done["sets"]
     again = await import_file(user, fixture(name))
-    assert again["ops_applied"] == 0 and again["ops_duplicate"] > 0
+    assert again["ops_applied"] == 0
+    assert again["ops_duplicate"] > 0
     assert len(await sets_of(app, EMAIL)) == sets
 
 
@@ -82,7 +83,8 @@ async def test_strong_values_sides_and_warmups(app: Litestar, user: User) -> Non
     squats = {r["side"] for r in records.values() if r.get("exercise") == "bulgarian-split-squat"}
     assert squats == {"left", "right"}  # from "(Left)" / "(Right)" in the exercise name
     curl = [r for r in records.values() if r.get("name") == "Bicep Curl (Dumbbell)"]
-    assert len(curl) == 1 and curl[0]["_type"] == "exercise"  # a new custom exercise, as chosen
+    assert len(curl) == 1
+    assert curl[0]["_type"] == "exercise"
     notes = {
         r.get("note")
         for r in records.values()
@@ -109,7 +111,8 @@ async def test_sides_chosen_per_exercise(app: Litestar, user: User) -> None:
     for side in ("left", "right", "both"):
         plan = plan_for(body, side)
         status, events = await commit(user, fixture("fitnotes_kgs.csv"), plan)
-        assert status == 200 and events[-1]["type"] == "done"
+        assert status == 200
+        assert events[-1]["type"] == "done"
         if side == "left":
             assert {r["side"] for r in await sets_of(app, EMAIL)} == {"left"}
     # Importing again with another choice adds nothing: the same rows are the same sets.
@@ -119,11 +122,13 @@ async def test_sides_chosen_per_exercise(app: Litestar, user: User) -> None:
 async def test_a_plan_must_cover_every_exercise(app: Litestar, user: User) -> None:
     before = await snapshot(app)
     status, events = await commit(user, fixture("strong.csv"), {"exercises": []})
-    assert status == 422 and events[0]["code"] == "plan_incomplete"
+    assert status == 422
+    assert events[0]["code"] == "plan_incomplete"
     bad = plan_for((await preview(user, fixture("strong.csv"))).json())
     bad["exercises"][0]["target"] = "no-such-exercise"
     status, events = await commit(user, fixture("strong.csv"), bad)
-    assert status == 422 and events[0]["code"] == "invalid_plan"
+    assert status == 422
+    assert events[0]["code"] == "invalid_plan"
     assert await snapshot(app) == before
 
 
@@ -204,11 +209,13 @@ async def test_import_needs_a_session_and_a_file(app: Litestar, user: User) -> N
         assert response.status_code == 401
         assert (await stranger.get("/api/export/sets.csv")).status_code == 401
     response = await user.client.post("/api/import/preview", data={"unit": "kg"}, headers=user.csrf)
-    assert response.status_code == 400 and response.json()["code"] == "no_file"
+    assert response.status_code == 400
+    assert response.json()["code"] == "no_file"
     response = await user.client.post(
         "/api/import/preview",
         files={"file": ("a.csv", b"x")},
         data={"unit": "stone"},
         headers=user.csrf,
     )
-    assert response.status_code == 422 and response.json()["code"] == "invalid_unit"
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_unit"
