@@ -61,7 +61,8 @@ async def import_file(
     response = await preview(user, data, unit)
     assert response.status_code == 200, response.text
     status, events = await commit(user, data, plan_for(response.json(), side), unit)
-    assert status == 200 and events[-1]["type"] == "done", events
+    assert status == 200, events
+    assert events[-1]["type"] == "done", events
     return events[-1]
 
 
