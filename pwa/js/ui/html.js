@@ -13,7 +13,16 @@ export function useStore() {
   return getState();
 }
 
-const ROUTES = ["log", "history", "charts", "sync", "settings", "injury", "reminders"];
+const ROUTES = [
+  "log",
+  "history",
+  "charts",
+  "sync",
+  "settings",
+  "injury",
+  "reminders",
+  "import",
+];
 
 /** [screen, argument, query] from the URL hash: "#/charts/single-leg-press" → ["charts", id];
  * "#/log?exercise=single-leg-press&side=left" → ["log", null, URLSearchParams]. */
@@ -30,7 +39,7 @@ function parseRoute(hash) {
 }
 
 /** The screen named in the URL hash (#/log, #/history, #/charts/<exercise>, #/sync,
- * #/settings, #/injury, #/reminders), its argument, if any, and its query
+ * #/settings, #/injury, #/reminders, #/import), its argument, if any, and its query
  * (#/log?exercise=…&side=…). */
 export function useRoute() {
   const [hash, setHash] = useState(location.hash);

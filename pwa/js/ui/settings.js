@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 import { html } from "./html.js";
 import { FORMULAS } from "../insight/strength.js";
 import { setFormula, setUnits, signOut } from "../store.js";
+import { YourData } from "./your-data.js";
 
 const VERSION = /\/v\/([0-9a-f]+)\//.exec(import.meta.url)?.[1] ?? "development";
 
@@ -53,6 +54,7 @@ export function SettingsScreen({ state }) {
       <a href="#/reminders" class="go" data-testid="nav-reminders">Training reminders</a>
       <p class="hint small">A notification on the days and at the time you train a limb.</p>
     </section>
+    <${YourData} state=${state} />
     <section aria-labelledby="account-title">
       <h2 id="account-title">Account</h2>
       <p>Signed in as <strong data-testid="account-email">${state.account?.email}</strong></p>
