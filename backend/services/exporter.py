@@ -8,7 +8,6 @@ import csv
 import io
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,7 +25,7 @@ CSV_COLUMNS = (
     "date", "time", "utc_offset", "time_zone", "exercise", "exercise_id", "side", "reps",
     "weight_kg", "weight_lb", "rpe", "eccentric_s", "warmup", "note", "set_id",
 )  # fmt: skip
-GRAMS_PER_LB = Decimal("453.59237")
+GRAMS_PER_LB = 453.59237
 
 # Warm-up lives only in the record's field state; a join on its primary key finds it.
 _SETS = text(
@@ -45,14 +44,6 @@ async def _pages(conn: AsyncConnection, sql: Any, account_id: int) -> AsyncItera
     result = await conn.stream(sql, {"account": account_id})
     async for page in result.partitions(PAGE):
         yield page
-
-
-def _fixed(value: int | None, scale: int, places: int) -> str:
-    if value is None:
-        return ""
-    return (
-        str((Decimal(value) / scale).quantize(Decimal(1).scaleb(-places))).rstrip("0").rstrip(".")
-    )
 
 
 class Exporter:
@@ -104,24 +95,38 @@ class Exporter:
             yield b"".join(out) + b"]}"
 
 
+def _thousandths(value: int | None) -> str:
+    """Exact decimal text of value ÷ 1000 (grams as kg, ms as s), trailing zeros dropped."""
+    if value is None:
+        return ""
+    whole, part = divmod(value, 1000)
+    return f"{whole}.{part:03d}".rstrip("0").rstrip(".")
+
+
+def _tenths(value: int | None) -> str:
+    if value is None:
+        return ""
+    whole, part = divmod(value, 10)
+    return f"{whole}.{part}" if part else str(whole)
+
+
 def _csv_row(row: Sequence[Any], zone: ZoneInfo, names: dict[str, str]) -> tuple[Any, ...]:
     set_id, exercise, side, reps, weight_g, rpe, eccentric, at, note, warmup = row
-    local = datetime.fromtimestamp(at / 1000, zone) if at is not None else None
-    offset = local.strftime("%z") if local else ""
-    pounds = None if weight_g is None else Decimal(weight_g) / GRAMS_PER_LB
+    # "YYYY-MM-DDTHH:MM:SS+HH:MM": one conversion gives date, time and offset.
+    local = "" if at is None else datetime.fromtimestamp(at // 1000, zone).isoformat()
     return (
-        local.strftime("%Y-%m-%d") if local else "",
-        local.strftime("%H:%M:%S") if local else "",
-        f"{offset[:3]}:{offset[3:]}" if offset else "",
+        local[:10],
+        local[11:19],
+        local[19:],
         zone.key,
         names.get(exercise, ""),
         exercise or "",
         side or "",
         "" if reps is None else reps,
-        _fixed(weight_g, 1000, 3),
-        "" if pounds is None else str(pounds.quantize(Decimal("0.01"))),
-        _fixed(rpe, 10, 1),
-        _fixed(eccentric, 1000, 3),
+        _thousandths(weight_g),
+        "" if weight_g is None else f"{weight_g / GRAMS_PER_LB:.2f}",
+        _tenths(rpe),
+        _thousandths(eccentric),
         "yes" if warmup == "true" else "",
         note or "",
         set_id,
