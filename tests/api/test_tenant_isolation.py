@@ -34,6 +34,7 @@ B_VALUES: dict[str, dict[str, Any]] = {
         "eccentric_ms": 0,
         "performed_at": 1_000_000_000_000,
         "note": "B was here",
+        "warmup": True,
     },
     "limb_status": {
         "limb": "left_leg",
