@@ -4,7 +4,8 @@
 
 Import: a generated Strong export of ``--rows`` set rows, uploaded to ``sidewise serve``
 (SQLite) for a preview and then committed, end to end; beside it the same server ingests the
-same number of ops through ``/api/sync/push`` (1,000-op pushes from one device). The headline
+same number of ops through ``/api/sync/push`` (1,000-op pushes from one device, sets in time
+order, 20 a day, as the import writes them). The headline
 is import ops/s ÷ sync ops/s (goal ≥ 0.5); rows/s is printed too.
 
 Export: ``/api/export/sets.csv`` of those sets read to the end, beside a raw ``sqlite3`` SELECT of
@@ -26,6 +27,8 @@ import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import msgspec
 
 from backend.services.exporter import _SETS
 from bench.devices import Stamper, new_set_ops, push, push_body, register_device, sign_up
@@ -121,9 +124,16 @@ async def run(rows: int) -> None:
         stamper = Stamper(device, random.Random(5))
         now = int(time.time() * 1000)
         bodies, pending = [], []
+        # Sets in time order, 20 a day like the import's, so both keep the daily figures of a
+        # few days at a time up to date (scattered days cost every push a wide re-read).
+        performed = int(datetime(2020, 1, 1).timestamp() * 1000)
         while sum(len(b) for b in bodies) < ops:
             now += 1  # a device's clock moves on: one stamp counter per millisecond
-            pending += new_set_ops(stamper, now)
+            performed += 86_400_000 // 20
+            pending += [
+                msgspec.structs.replace(op, value=performed) if op.field == "performed_at" else op
+                for op in new_set_ops(stamper, now)
+            ]
             if len(pending) >= 1000:
                 bodies.append(pending[:1000])
                 pending = pending[1000:]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -53,13 +53,13 @@ class Exporter:
     async def sets_csv(self, account_id: int) -> AsyncIterator[bytes]:
         """Every set, oldest first, in the account's zone; weights exact in kg, lb to 0.01."""
         async with self.db.read() as conn:
-            zone = await daily.account_zone(conn, account_id)
+            local = LocalTimes(await daily.account_zone(conn, account_id))
             names = await _names(conn, account_id)
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\r\n")
             writer.writerow(CSV_COLUMNS)
             async for page in _pages(conn, _SETS, account_id):
-                writer.writerows(_csv_row(row, zone, names) for row in page)
+                writer.writerows(_csv_row(row, local, names) for row in page)
                 yield buffer.getvalue().encode()
                 buffer.seek(0)
                 buffer.truncate()
@@ -110,15 +110,47 @@ def _tenths(value: int | None) -> str:
     return f"{whole}.{part}" if part else str(whole)
 
 
-def _csv_row(row: Sequence[Any], zone: ZoneInfo, names: dict[str, str]) -> tuple[Any, ...]:
+class LocalTimes:
+    """Date, time and UTC offset of instants in one zone, without a zone lookup per row: zones
+    change offset only on quarter hours, so the offset is looked up once per quarter hour
+    (a bounded cache) and the rest is integer arithmetic."""
+
+    QUARTER_S = 900
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+        self.offsets: dict[int, tuple[int, str]] = {}
+
+    def parts(self, at_ms: int) -> tuple[str, str, str]:
+        seconds = at_ms // 1000
+        quarter = seconds // self.QUARTER_S
+        offset = self.offsets.get(quarter)
+        if offset is None:
+            if len(self.offsets) > 10_000:
+                self.offsets.clear()
+            delta = datetime.fromtimestamp(quarter * self.QUARTER_S, self.zone).utcoffset()
+            shift = int(delta.total_seconds()) if delta is not None else 0
+            hours, minutes = divmod(abs(shift) // 60, 60)
+            offset = (shift, f"{'-' if shift < 0 else '+'}{hours:02d}:{minutes:02d}")
+            self.offsets[quarter] = offset
+        days, second = divmod(seconds + offset[0], 86_400)
+        hour, rest = divmod(second, 3600)
+        minute, sec = divmod(rest, 60)
+        day = _EPOCH + timedelta(days=days)
+        return day.isoformat(), f"{hour:02d}:{minute:02d}:{sec:02d}", offset[1]
+
+
+_EPOCH = date(1970, 1, 1)
+
+
+def _csv_row(row: Sequence[Any], local: LocalTimes, names: dict[str, str]) -> tuple[Any, ...]:
     set_id, exercise, side, reps, weight_g, rpe, eccentric, at, note, warmup = row
-    # "YYYY-MM-DDTHH:MM:SS+HH:MM": one conversion gives date, time and offset.
-    local = "" if at is None else datetime.fromtimestamp(at // 1000, zone).isoformat()
+    day, clock, offset = ("", "", "") if at is None else local.parts(at)
     return (
-        local[:10],
-        local[11:19],
-        local[19:],
-        zone.key,
+        day,
+        clock,
+        offset,
+        local.zone.key,
         names.get(exercise, ""),
         exercise or "",
         side or "",
