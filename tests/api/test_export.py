@@ -7,8 +7,10 @@ import csv
 import io
 import json
 import time
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +19,7 @@ from sqlalchemy import text
 
 from backend.domain.catalogue import CATALOGUE_IDS
 from backend.domain.records import EARLIEST_MS, LATEST_MS
+from backend.services.exporter import LocalTimes
 from tests.conftest import open_client
 from tests.support.api import PASSWORD, User, new_id, sign_up
 from tests.support.imports import fields_of, import_file
@@ -223,3 +226,22 @@ async def op_count(app: Litestar, email: str) -> int:
     sql = "SELECT count(*) FROM op_log o JOIN account a ON a.id = o.account_id WHERE a.email = :e"
     async with app.state.services.db.read() as conn:
         return int((await conn.execute(text(sql), {"e": email})).scalar_one())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    at=st.integers(EARLIEST_MS, LATEST_MS),
+    zone=st.sampled_from(
+        [
+            "Europe/Berlin",
+            "America/St_Johns",
+            "Asia/Kathmandu",
+            "Australia/Lord_Howe",
+            "Pacific/Chatham",
+            "UTC",
+        ]
+    ),  # fmt: skip
+)
+def test_export_local_times_equal_zoneinfo(at: int, zone: str) -> None:
+    local = datetime.fromtimestamp(at // 1000, ZoneInfo(zone)).isoformat()
+    assert LocalTimes(ZoneInfo(zone)).parts(at) == (local[:10], local[11:19], local[19:])
