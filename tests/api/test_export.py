@@ -228,9 +228,14 @@ async def op_count(app: Litestar, email: str) -> int:
         return int((await conn.execute(text(sql), {"e": email})).scalar_one())
 
 
+# Offset changes on half and quarter hours (UTC): Lord Howe's and St John's DST starts.
+STEPS = [1_728_142_200_000, 1_710_048_600_000]
+
+
 @settings(max_examples=300, deadline=None)
 @given(
-    at=st.integers(EARLIEST_MS, LATEST_MS),
+    at=st.integers(EARLIEST_MS, LATEST_MS)
+    | st.sampled_from(STEPS).flatmap(lambda t: st.integers(t - 3_600_000, t + 3_600_000)),
     zone=st.sampled_from(
         [
             "Europe/Berlin",
@@ -240,7 +245,7 @@ async def op_count(app: Litestar, email: str) -> int:
             "Pacific/Chatham",
             "UTC",
         ]
-    ),  # fmt: skip
+    ),
 )
 def test_export_local_times_equal_zoneinfo(at: int, zone: str) -> None:
     local = datetime.fromtimestamp(at // 1000, ZoneInfo(zone)).isoformat()
