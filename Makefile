@@ -74,6 +74,7 @@ bench: $(VENV)/.synced
 	$(PY) -m bench.ingest
 	$(PY) -m bench.gym_sync
 	$(PY) -m bench.dispatch
+	$(PY) -m bench.your_data
 	$(PY) -m bench.pwa
 
 # Refresh pwa/vendor/ from the npm registry (versions pinned in pwa/tools/vendor.py); commit the result.
@@ -87,6 +88,7 @@ icons:
 # Log, History and Sync at 390 x 844 with a few sets per side, into docs/screenshots/; commit them.
 screenshots: $(VENV)/.synced
 	$(PY) -m tests.browser.screenshots
+	SIDEWISE_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/browser/test_your_data.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -19,6 +19,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components
 from litestar.types import Message, Scope
 
+from backend.api.account_deletion import delete_account
 from backend.api.account_security import AccountSecurityController
 from backend.api.auth import AuthController
 from backend.api.catalogue import catalogue
@@ -35,6 +36,7 @@ from backend.api.pwa import pwa_routes
 from backend.api.quiet_hours import QuietHoursController
 from backend.api.session import CookiePolicy
 from backend.api.sync import pull, push
+from backend.api.your_data import YourDataController
 from backend.db.engine import Database
 from backend.db.schema import require_servable
 from backend.domain.errors import SidewiseError, TooManyRequests
@@ -42,13 +44,16 @@ from backend.domain.throttle import Rate
 from backend.push.guard import PushPolicy
 from backend.push.sender import PushSender
 from backend.push.vapid import VapidKey, VapidKeyMissing, load_vapid
+from backend.services.account_deletion import AccountDeletion
 from backend.services.account_security import AccountSecurity
 from backend.services.accounts import Accounts
 from backend.services.charts import Charts
 from backend.services.container import Services
 from backend.services.devices import DeviceRegistry
 from backend.services.dispatch import Dispatcher
+from backend.services.exporter import Exporter
 from backend.services.housekeeping import Housekeeping
+from backend.services.importer import Importer
 from backend.services.insight import Insight
 from backend.services.insight_loop import InsightLoop
 from backend.services.passwords import Passwords
@@ -96,12 +101,13 @@ def build_services(
     insight = Insight(db, clock, entropy, settings.alert_window_days)
     housekeeping = Housekeeping(db, wall)
     insight_loop = InsightLoop(insight, db, wall, housekeeping=housekeeping.prune)
+    push = SyncPush(db, clock, devices, settings.sync_max_ops, insight_loop.notify)
     return Services(
         db=db,
         clock=clock,
         accounts=accounts,
         devices=devices,
-        push=SyncPush(db, clock, devices, settings.sync_max_ops, insight_loop.notify),
+        push=push,
         pull=SyncPull(db, clock, devices),
         insight=insight,
         insight_loop=insight_loop,
@@ -120,6 +126,9 @@ def build_services(
         account_security=AccountSecurity(db, passwords, wall, throttle),
         security_log=SecurityLog(db),
         housekeeping=housekeeping,
+        importer=Importer(db, push),
+        exporter=Exporter(db),
+        deletion=AccountDeletion(db, passwords),
     )
 
 
@@ -226,6 +235,8 @@ def create_app(
             vapid_public_key,
             SubscriptionController,
             QuietHoursController,
+            YourDataController,
+            delete_account,
             push,
             pull,
             healthz,

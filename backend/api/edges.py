@@ -63,6 +63,11 @@ def route_methods(app: Litestar) -> dict[str, str]:
     return {route.path_format: allow_header(route.methods) for route in app.routes}
 
 
+JSON = "application/json"
+# A handler whose body is not JSON names its media type in its ``opt`` under this key.
+BODY_MEDIA_TYPE = "body_media_type"
+
+
 class _NotJson(HTTPException):
     status_code = 415
 
@@ -78,10 +83,11 @@ def edge_checks(allow: Mapping[str, str]) -> Any:
             return Response(
                 None, status_code=204, headers={"Allow": allow[request.scope["path_template"]]}
             )
-        if method in BODY_METHODS and _has_body(request) and not _is_json(request):
+        accepted = request.route_handler.opt.get(BODY_MEDIA_TYPE, JSON)
+        if method in BODY_METHODS and _has_body(request) and not _is_a(request, accepted):
+            detail = "send the body as application/json (UTF-8)" if accepted == JSON else ""
             raise _NotJson(
-                detail="send the body as application/json (UTF-8)",
-                headers={"Accept": "application/json"},
+                detail=detail or f"send the body as {accepted}", headers={"Accept": accepted}
             )
         return None
 
@@ -93,10 +99,12 @@ def _has_body(request: Request[Any, Any, Any]) -> bool:
     return "transfer-encoding" in headers or headers.get("content-length", "0") not in ("", "0")
 
 
-def _is_json(request: Request[Any, Any, Any]) -> bool:
+def _is_a(request: Request[Any, Any, Any], accepted: str) -> bool:
     media_type, _, parameters = request.headers.get("content-type", "").partition(";")
-    if media_type.strip().lower() != "application/json":
+    if media_type.strip().lower() != accepted:
         return False
+    if accepted != JSON:
+        return True
     for parameter in parameters.split(";"):
         name, _, value = parameter.partition("=")
         if name.strip().lower() == "charset" and value.strip().strip('"').lower() != "utf-8":

@@ -175,6 +175,7 @@ RECORD_FIELDS: dict[str, dict[str, Check]] = {
         "performed_at": integer(EARLIEST_MS, LATEST_MS),
         "note": text(1000, nullable=True),
         "workout": record_ref,  # the workout it was logged in, or null
+        "warmup": boolean,  # kept and shown, but no part of a day's best, volume or alerts
     },
     "exercise": {
         "name": text(80, min_len=1),

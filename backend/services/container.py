@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backend.db.engine import Database
+from backend.services.account_deletion import AccountDeletion
 from backend.services.account_security import AccountSecurity
 from backend.services.accounts import Accounts
 from backend.services.charts import Charts
 from backend.services.devices import DeviceRegistry
+from backend.services.exporter import Exporter
 from backend.services.housekeeping import Housekeeping
+from backend.services.importer import Importer
 from backend.services.insight import Insight
 from backend.services.insight_loop import InsightLoop
 from backend.services.push_subscriptions import PushSubscriptions
@@ -38,3 +41,6 @@ class Services:
     account_security: AccountSecurity
     security_log: SecurityLog
     housekeeping: Housekeeping
+    importer: Importer
+    exporter: Exporter
+    deletion: AccountDeletion

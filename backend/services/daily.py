@@ -18,9 +18,12 @@ from backend.services.sql import bigint, bulk, execute, fetch, ids, text
 
 DayKey = tuple[str, date]  # (exercise, local day)
 
+# Complete sets that are not warm-ups (a warm-up is marked only in its record's field state).
 _COMPLETE = (
     "exercise IS NOT NULL AND side IS NOT NULL AND reps IS NOT NULL "
-    "AND weight_g IS NOT NULL AND performed_at_ms IS NOT NULL"
+    "AND weight_g IS NOT NULL AND performed_at_ms IS NOT NULL AND NOT EXISTS ("
+    "SELECT 1 FROM field_state w WHERE w.record_id = logged_set.set_id "
+    "AND w.field = 'warmup' AND w.value = 'true')"
 )
 _SET_COLUMNS = "exercise, side, reps, weight_g, performed_at_ms"
 _DAILY_COLUMNS = [

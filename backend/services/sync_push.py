@@ -109,8 +109,24 @@ class SyncPush:
                 batch.settle(checked, "rejected", "op_id_conflict")
         return batch
 
+    async def apply_server_ops(
+        self, conn: AsyncConnection, account_id: int, node: str, ops: list[CheckedOp]
+    ) -> list[OpResult]:
+        """Apply ops the server wrote for an account (imports) in the caller's transaction, as
+        one more replica: the same op log, merge and projections as a device's push. The ops
+        are checked by the caller and indexed 0..n-1; the caller calls ``after_commit``."""
+        batch = _Batch(results=[None] * len(ops), candidates=list(ops))
+        await self._apply(conn, account_id, node, batch, by_server=True)
+        return [result for result in batch.results if result is not None]
+
     async def _apply(
-        self, conn: AsyncConnection, account_id: int, device_id: str, batch: _Batch
+        self,
+        conn: AsyncConnection,
+        account_id: int,
+        device_id: str,
+        batch: _Batch,
+        *,
+        by_server: bool = False,
     ) -> bool:
         """Apply the batch; True when it changed a record type alerts are judged on."""
         # Pushes of one account take turns from here to commit, so a retry racing its original
@@ -118,7 +134,7 @@ class SyncPush:
         # anything: no sequence bump, no row, no fsync.
         await sync_store.lock_account(conn, account_id)
         await self._drop_known_ops(conn, account_id, batch)
-        await self._drop_foreign_records(conn, account_id, batch)
+        await self._drop_foreign_records(conn, account_id, batch, by_server)
         if not batch.candidates:
             return False
         # The counter row lock, held to commit, makes commit order = seq order.
@@ -179,11 +195,11 @@ class SyncPush:
         batch.candidates = remaining
 
     async def _drop_foreign_records(
-        self, conn: AsyncConnection, account_id: int, batch: _Batch
+        self, conn: AsyncConnection, account_id: int, batch: _Batch, by_server: bool
     ) -> None:
         """Claim new record ids for this account; refuse ids owned by another or of another type."""
         wanted = {c.op.record_id: c.op.record_type for c in batch.candidates}
-        owners = await sync_store.claim_records(conn, account_id, wanted)
+        owners = await sync_store.claim_records(conn, account_id, wanted, by_server=by_server)
         remaining = []
         for checked in batch.candidates:
             known = owners.get(checked.op.record_id)

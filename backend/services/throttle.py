@@ -60,6 +60,11 @@ def email_key(email: str) -> str:
     return hashlib.sha256(email.encode()).hexdigest()
 
 
+def account_bucket_keys(account_id: int, email: str) -> list[str]:
+    """The ``rate_limit`` keys that name an account or its email (erased with the account)."""
+    return [f"register-account:{account_id}", f"email:{email_key(email)}"]
+
+
 class Throttle:
     def __init__(self, db: Database, wall: WallClock, limits: Limits) -> None:
         self.db = db
@@ -80,7 +85,7 @@ class Throttle:
         now = self.wall.now_ms()
         buckets = [
             (f"register:{address}", self.limits.register),
-            (f"register-account:{account_id}", self.limits.register_account),
+            (account_bucket_keys(account_id, "")[0], self.limits.register_account),
         ]
         async with self.db.write() as conn:
             wait = await _take_all(conn, buckets, now)

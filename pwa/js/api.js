@@ -14,7 +14,7 @@ export class ApiError extends Error {
   }
 }
 
-function csrfCookie() {
+export function csrfCookie() {
   const match = /(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie);
   return match ? decodeURIComponent(match[1]) : null;
 }

@@ -197,6 +197,12 @@ export async function signOut(everywhere = false) {
     if (error instanceof api.NetworkError)
       return "The server cannot be reached. Try again when online.";
   }
+  await forgetAccount();
+  return null;
+}
+
+/** Close the account and erase this device's copy of it (after sign-out or its deletion). */
+export async function forgetAccount() {
   const { id } = state.account;
   session.channel.postMessage("signed-out");
   closeAccount();
@@ -204,7 +210,6 @@ export async function signOut(everywhere = false) {
   localStorage.removeItem(ACCOUNT_KEY);
   replica.load([]);
   update({ screen: "auth", account: null, authExpired: false, pending: 0, rejected: [], meta: {} });
-  return null;
 }
 
 const clockNow = () => Date.now() + (state.meta.offset_ms ?? 0);

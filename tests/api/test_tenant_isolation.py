@@ -35,6 +35,7 @@ B_VALUES: dict[str, dict[str, Any]] = {
         "performed_at": 1_000_000_000_000,
         "note": "B was here",
         "workout": None,
+        "warmup": True,
     },
     "routine": {"name": "Hijacked", "exercises": "", "rows": ""},
     "workout": {

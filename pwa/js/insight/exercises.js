@@ -31,11 +31,15 @@ export function exerciseKind(id, catalogue, customs) {
   return (catalogue.find((e) => e.id === id) ?? customs.find((e) => e.id === id))?.limb ?? null;
 }
 
-/** The sets a chart reads, oldest first (an exact tie keeps the earlier set), leaving out sets
- * whose numbers are still arriving from a sync. */
+/** The sets a chart reads, oldest first (an exact tie keeps the earlier set), leaving out
+ * warm-ups and sets whose numbers are still arriving from a sync. */
 export const chartSets = (newestFirst, exercise) =>
   newestFirst
     .filter(
-      (s) => s.exercise === exercise && Number.isInteger(s.reps) && Number.isInteger(s.weight_g),
+      (s) =>
+        s.exercise === exercise &&
+        s.warmup !== true &&
+        Number.isInteger(s.reps) &&
+        Number.isInteger(s.weight_g),
     )
     .reverse();

@@ -6,6 +6,7 @@ import { AlertBanner } from "./alerts.js";
 import { AuthScreen, Splash } from "./auth.js";
 import { ChartsScreen } from "./charts.js";
 import { HistoryScreen } from "./history.js";
+import { ImportScreen } from "./import.js";
 import { InjuryScreen } from "./injury.js";
 import { LogScreen } from "./log.js";
 import { RemindersScreen } from "./reminders.js";
@@ -35,6 +36,7 @@ const SCREENS = {
   settings: SettingsScreen,
   injury: InjuryScreen, // reached from Settings, not a tab
   reminders: RemindersScreen, // reached from Settings, not a tab
+  import: ImportScreen, // reached from Settings → Your data, not a tab
 };
 const PARENT = { routines: "workout", injury: "settings", reminders: "settings" };
 const TOAST_MS = 8000;

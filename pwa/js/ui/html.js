@@ -23,6 +23,7 @@ const ROUTES = [
   "settings",
   "injury",
   "reminders",
+  "import",
 ];
 
 /** [screen, argument, query] from the URL hash: "#/charts/single-leg-press" → ["charts", id];
@@ -40,7 +41,7 @@ function parseRoute(hash) {
 }
 
 /** The screen named in the URL hash (#/log, #/history, #/charts/<exercise>, #/sync,
- * #/settings, #/injury, #/reminders), its argument, if any, and its query
+ * #/settings, #/injury, #/reminders, #/import), its argument, if any, and its query
  * (#/log?exercise=…&side=…). */
 export function useRoute() {
   const [hash, setHash] = useState(location.hash);

@@ -5,6 +5,7 @@ import { AccountSection } from "./account.js";
 import { IncrementSetting, ThemeSetting } from "./display-settings.js";
 import { FORMULAS } from "../insight/strength.js";
 import { setFormula, setUnits } from "../store.js";
+import { YourData } from "./your-data.js";
 
 const VERSION = /\/v\/([0-9a-f]+)\//.exec(import.meta.url)?.[1] ?? "development";
 
@@ -49,6 +50,7 @@ export function SettingsScreen({ state }) {
       <a href="#/reminders" class="go" data-testid="nav-reminders">Training reminders</a>
       <p class="hint small">A notification on the days and at the time you train a limb.</p>
     </section>
+    <${YourData} state=${state} />
     <${AccountSection} state=${state} />
     <p class="hint small">App version ${VERSION}</p>`;
 }
