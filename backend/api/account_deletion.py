@@ -9,6 +9,7 @@ from litestar import Request, Response, delete
 from litestar.di import Provide
 from litestar.params import JSONBody
 
+from backend.api.contract import JSON_BODY, SIGNED_IN_CHANGE, no_content, problems
 from backend.api.session import AccountDep, CookiePolicy, ServicesDep, provide_account
 
 
@@ -22,6 +23,11 @@ class PasswordIn(msgspec.Struct, forbid_unknown_fields=True):
     dependencies={"account": Provide(provide_account)},
     tags=["accounts"],
     summary="Erase the account and everything it holds (the password is required)",
+    security=SIGNED_IN_CHANGE,
+    responses={
+        204: no_content("Erased; the session cookie is cleared"),
+        **problems(*JSON_BODY, 401, 403),
+    },
 )
 async def delete_account(
     request: Request[Any, Any, Any],

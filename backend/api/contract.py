@@ -85,6 +85,13 @@ def ops_rejected() -> ResponseSpec:
     )
 
 
+def streamed(media_type: str, description: str) -> ResponseSpec:
+    """A success streamed in a media type of its own (CSV, JSON lines, a JSON document)."""
+    return ResponseSpec(
+        str, generate_examples=False, description=description, media_type=media_type
+    )
+
+
 def no_content(description: str) -> ResponseSpec:
     """A success without a body (Litestar would document ``Response[None]`` as JSON)."""
     return ResponseSpec(None, description=description)
