@@ -131,7 +131,7 @@ class YourDataController(Controller):
         try:
             plan = _plan_decoder.decode(plan_text or "{}")
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            raise Malformed(
+            raise InvalidInput(
                 f"plan is not a valid import plan: {exc}", code="invalid_plan"
             ) from None
         events = await services.importer.commit(account.account_id, data, unit, plan.exercises)
