@@ -1,4 +1,5 @@
-"""The import directions of DESIGN.md §3: each layer imports only what its row allows."""
+"""The import directions of docs/architecture.md ("Layers and import rules"): each layer imports
+only what its row allows."""
 
 from __future__ import annotations
 

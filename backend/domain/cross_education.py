@@ -1,4 +1,5 @@
-"""Cross-education: while one limb is injured, train the opposite one (DESIGN.md §1).
+"""Cross-education: while one limb is injured, train the opposite one (docs/architecture.md,
+"Domain").
 
 Training one limb makes the untrained opposite limb stronger through neural adaptation, most in
 the movement and contraction mode trained, so the plan trains the free limb in the exercises the

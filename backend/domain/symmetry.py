@@ -1,4 +1,4 @@
-"""Left-versus-right symmetry and the imbalance alerts built on it (DESIGN.md §1).
+"""Left-versus-right symmetry and the imbalance alerts built on it (docs/architecture.md, "Domain").
 
 Percentages are carried as integers in tenths (``*_x10``: 874 means 87.4 %); thresholds are
 decided with exact integer cross-multiplication so rounding for display never flips an alert.

@@ -1,4 +1,4 @@
-"""Apply one pushed batch in one transaction and answer per op (DESIGN.md §4 "Push")."""
+"""Apply one pushed batch in one transaction and answer per op (docs/architecture.md, "Sync")."""
 
 from __future__ import annotations
 

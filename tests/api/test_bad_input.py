@@ -1,4 +1,5 @@
-"""Bad input gets a clear 4xx problem response and changes nothing (DESIGN.md §7).
+"""Bad input gets a clear 4xx problem response and changes nothing (docs/architecture.md,
+"Security").
 
 Every row sends raw bytes, so the JSON encoder of the test client cannot tidy anything up, and
 compares a snapshot of the stored state before and after: one bad request per row makes "nothing
@@ -16,10 +17,14 @@ import pytest
 
 from backend.push.vapid import VapidKey
 from backend.settings import Settings
-from tests.api.bad_input_cases import CASES, POST_ENDPOINTS, PUSH, Case
+from tests.api.bad_input_cases import CASES as BODY_CASES
+from tests.api.bad_input_cases import POST_ENDPOINTS, PUSH, Case
+from tests.api.bad_input_http_cases import HTTP_CASES
 from tests.conftest import make_settings
 from tests.support.api import User, new_id, snapshot
 from tests.support.bad_bodies import Ctx, body, op
+
+CASES = [*BODY_CASES, *HTTP_CASES]
 
 PROBLEM = "application/problem+json"
 VAPID = VapidKey.generate()

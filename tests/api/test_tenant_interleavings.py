@@ -1,4 +1,4 @@
-"""Tenant isolation under interleaving (DESIGN.md §4 "Authorization").
+"""Tenant isolation under interleaving (docs/architecture.md, "Sync").
 
 A Hypothesis test interleaves A's and B's pushes over shared record ids and compares each user's
 pulled state with the pure merge model of exactly the ops that user had accepted.

@@ -1,4 +1,4 @@
-"""Tenant isolation (DESIGN.md §4 "Authorization"): B can neither read nor change A's records.
+"""Tenant isolation (docs/architecture.md, "Sync"): B can neither read nor change A's records.
 
 The owner comes from the session, never the payload; a device id is bound to its user; a record id
 owned by another account is refused. Every way in is tried: pull, push on each field of each record

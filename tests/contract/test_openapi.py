@@ -29,21 +29,12 @@ from tests.support.push_receiver import BrowserSubscription
 KEY = VapidKey.generate()
 STRONG = fixture("strong.csv")
 # The fixture's exercises, each to a new custom exercise, every set on the left.
-STRONG_PLAN = {
-    "plan": json.dumps(
-        {
-            "exercises": [
-                {"name": name, "target": "new", "side": "left",
-                 "new": {"name": name, "limb": limb, "unilateral": True}}
-                for name, limb in (
-                    ("Bicep Curl (Dumbbell)", "arm"),
-                    ("Bulgarian Split Squat", "leg"),
-                    ("Single Leg Press (Machine)", "leg"),
-                )
-            ]
-        }
-    )
-}  # fmt: skip
+STRONG_PLAN = {"plan": json.dumps({"exercises": [
+    {"name": name, "target": "new", "side": "left",
+     "new": {"name": name, "limb": limb, "unilateral": True}}
+    for name, limb in (("Bicep Curl (Dumbbell)", "arm"), ("Bulgarian Split Squat", "leg"),
+                       ("Single Leg Press (Machine)", "leg"))
+]})}  # fmt: skip
 FCM = "https://fcm.googleapis.com/fcm/send/contract:APA91bHun4MxP5egoKMwt2KZFBaFUH"
 NOW_MS = 1_790_000_000_000
 SYNC_LIMIT = 256 * 1024

@@ -1,4 +1,5 @@
-"""The sync guarantees of DESIGN.md §4 as properties of the real server state, on both engines.
+"""The sync guarantees of docs/architecture.md ("Sync") as properties of the real server state,
+on both engines.
 
 Each example pushes random ops from two devices of one account in random batches, in random
 order, with retried batches, and compares the database with the pure model ``merge_all``.
