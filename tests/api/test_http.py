@@ -29,7 +29,7 @@ ALLOW = {
     "/api/auth/signup": "OPTIONS, POST",
     "/api/auth/login": "OPTIONS, POST",
     "/api/auth/logout": "OPTIONS, POST",
-    "/api/me": "GET, OPTIONS",
+    "/api/me": "DELETE, GET, OPTIONS",
     "/api/me/time-zone": "OPTIONS, PUT",
     "/api/me/quiet-hours": "GET, OPTIONS, PUT",
     "/api/catalogue": "GET, OPTIONS",

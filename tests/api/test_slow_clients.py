@@ -131,6 +131,7 @@ def signed_in(server: ServerProcess) -> Iterator[tuple[httpx.Client, str, str]]:
         "/api/auth/signup", json={"email": email, "password": PASSWORD}, headers=csrf
     )
     assert response.status_code == 201, response.text
+    csrf = {"x-csrftoken": client.cookies["csrftoken"]}  # signing up hands out a new one
     device = client.post("/api/devices", headers=csrf).json()["device_id"]
     cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
     try:
