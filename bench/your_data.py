@@ -30,7 +30,7 @@ from pathlib import Path
 
 import msgspec
 
-from backend.services.exporter import _SETS
+from backend.db.export import SETS
 from bench.devices import Stamper, new_set_ops, push, push_body, register_device, sign_up
 from bench.server import ServerProcess
 
@@ -180,7 +180,7 @@ def raw_export(path: Path) -> float:
     ).fetchone()
     sink = io.StringIO()
     writer = csv.writer(sink)
-    cursor = conn.execute(str(_SETS).replace(":account", "?"), (account,))
+    cursor = conn.execute(SETS, (account,))
     while page := cursor.fetchmany(2000):
         writer.writerows(page)
         sink.seek(0)

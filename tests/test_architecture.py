@@ -1,9 +1,10 @@
 """The import directions of docs/architecture.md ("Layers and import rules"): each layer imports
-only what its row allows."""
+only what its row allows, and ``backend.db`` owns every SQL statement: services hold none."""
 
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -17,13 +18,13 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "backend.domain": ("backend.domain", "msgspec"),
     # msgspec: the domain's values are msgspec structs, converted to and from rows here.
     "backend.db": ("backend.db", "backend.domain", "sqlmodel", "sqlalchemy", "alembic", "msgspec"),
+    # Not sqlalchemy: services call backend.db, which runs the statements.
     "backend.services": (
         "backend.services",
         "backend.domain",
         "backend.db",
         "backend.push",
         "sync",
-        "sqlalchemy",
         "msgspec",
         "argon2",
     ),
@@ -61,6 +62,40 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 }
 
 
+# Inside an allowed prefix, what a layer still may not import: services get rows from
+# backend.db's modules, never the tools that build and run statements.
+FORBIDDEN: dict[str, tuple[str, ...]] = {
+    "backend.services": ("backend.db.driver", "backend.db.tables"),
+}
+
+# Services whose SQL has not moved to backend.db yet: they may still import sqlalchemy and hold
+# statements. This list only shrinks; a module leaves it once backend.db holds its SQL.
+STILL_HOLDING_SQL = frozenset(
+    {
+        "backend.services.accounts",
+        "backend.services.daily",
+        "backend.services.importer",
+        "backend.services.insight",
+        "backend.services.insight_store",
+        "backend.services.sql",
+        "backend.services.sync_pull",
+        "backend.services.sync_push",
+        "backend.services.sync_store",
+    }
+)
+
+# A statement in a string: its leading clause, written the way every statement here is.
+SQL = re.compile(
+    r"\b(SELECT\b.*\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|PRAGMA\s+\w|"
+    r"ON\s+CONFLICT|FOR\s+UPDATE|(CREATE|ALTER|DROP)\s+(TABLE|INDEX))\b",
+    re.DOTALL,
+)
+# Methods that run statements on a connection.
+RUNS_SQL = frozenset(
+    {"execute", "exec_driver_sql", "stream", "scalar", "scalars", "begin_nested", "run_sync"}
+)
+
+
 def layer_of(module: str) -> str:
     return max(
         (layer for layer in ALLOWED if module == layer or module.startswith(layer + ".")), key=len
@@ -89,18 +124,74 @@ def imports(path: Path) -> list[str]:
     return names
 
 
-def allowed(layer: str, imported: str) -> bool:
+def _under(imported: str, prefixes: tuple[str, ...]) -> bool:
+    return any(imported == p or imported.startswith(p + ".") for p in prefixes)
+
+
+def allowed(layer: str, imported: str, module: str = "") -> bool:
     top = imported.split(".")[0]
     if top in sys.stdlib_module_names or top == "__future__":
         return True
-    return any(imported == p or imported.startswith(p + ".") for p in ALLOWED[layer])
+    if module in STILL_HOLDING_SQL and top == "sqlalchemy":
+        return True
+    return _under(imported, ALLOWED[layer]) and not _under(imported, FORBIDDEN.get(layer, ()))
+
+
+def sql_in(path: Path) -> list[str]:
+    """SQL string literals and statement-running calls in a module, as ``line: text``."""
+    tree = ast.parse(path.read_text(), str(path))
+    # Docstrings are prose: they may name a clause (``FOR UPDATE SKIP LOCKED``) they explain.
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if id(node) in docstrings:
+                continue
+            if match := SQL.search(node.value):
+                found.append(f"{node.lineno}: {match.group(0)[:60]!r}")
+        elif isinstance(node, ast.Attribute) and node.attr in RUNS_SQL:
+            found.append(f"{node.lineno}: .{node.attr}")
+    return found
+
+
+def services() -> list[tuple[str, Path]]:
+    return [(m, p) for m, p in modules() if layer_of(m) == "backend.services"]
 
 
 @pytest.mark.parametrize(("module", "path"), modules(), ids=[m for m, _ in modules()])
 def test_module_imports_only_what_its_layer_allows(module: str, path: Path) -> None:
     layer = layer_of(module)
-    bad = [name for name in imports(path) if not allowed(layer, name)]
+    bad = [name for name in imports(path) if not allowed(layer, name, module)]
     assert not bad, f"{module} ({layer}) must not import {bad}"
+
+
+@pytest.mark.parametrize(
+    ("module", "path"),
+    [s for s in services() if s[0] not in STILL_HOLDING_SQL],
+    ids=[m for m, _ in services() if m not in STILL_HOLDING_SQL],
+)
+def test_services_hold_no_sql(module: str, path: Path) -> None:
+    """Statements live in backend.db, each module named for the tables it owns."""
+    found = sql_in(path)
+    assert not found, f"{module} holds SQL (move it to backend.db): {found}"
+
+
+def test_the_list_of_services_still_holding_sql_only_names_ones_that_do() -> None:
+    """A module whose SQL moved leaves the list, so it cannot take SQL back in."""
+    paths = dict(services())
+    stale = sorted(
+        m
+        for m in STILL_HOLDING_SQL
+        if m not in paths
+        or (not sql_in(paths[m]) and all(allowed(layer_of(m), n) for n in imports(paths[m])))
+    )
+    assert not stale, f"no SQL left in {stale}: remove them from STILL_HOLDING_SQL"
 
 
 def test_the_rules_catch_a_forbidden_import(tmp_path: Path) -> None:
@@ -110,3 +201,22 @@ def test_the_rules_catch_a_forbidden_import(tmp_path: Path) -> None:
         "sqlalchemy",
         "backend.api",
     ]
+
+
+def test_the_rules_catch_sql_in_a_service(tmp_path: Path) -> None:
+    source = tmp_path / "bad.py"
+    source.write_text(
+        "from backend.db.driver import fetch\n"
+        "from sqlmodel import select\n"
+        'ROWS = "SELECT id, kind FROM security_event WHERE account_id = ?"\n'
+        'LATER = f"UPDATE account SET time_zone = {1}"\n'
+        'async def gone(conn): await conn.exec_driver_sql("DELETE FROM device")\n'
+        'HELP = "select a set from the list, then update it"  # prose, not SQL\n'
+        "def explained():\n"
+        '    """Claims take rows ``FOR UPDATE SKIP LOCKED``."""\n'
+    )
+    assert [n for n in imports(source) if not allowed("backend.services", n)] == [
+        "backend.db.driver",
+        "sqlmodel",
+    ]
+    assert [line.split(":")[0] for line in sql_in(source)] == ["3", "4", "5", "5"]

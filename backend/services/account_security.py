@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
-
+from backend.db import credentials, push_subscriptions
 from backend.db.engine import Database
 from backend.domain.accounts import check_password
 from backend.domain.errors import Forbidden, InvalidInput
@@ -12,14 +11,6 @@ from backend.services.accounts import SignedIn, token_hash
 from backend.services.passwords import Passwords
 from backend.services.ports import WallClock
 from backend.services.throttle import Throttle
-
-_PASSWORD_HASH = text("SELECT password_hash FROM account WHERE id = :account_id")
-_SET_PASSWORD = text("UPDATE account SET password_hash = :hash WHERE id = :account_id")
-_END_OTHER_SESSIONS = text(
-    "DELETE FROM web_session WHERE account_id = :account_id AND token_hash <> :keep"
-)
-_END_SESSIONS = text("DELETE FROM web_session WHERE account_id = :account_id")
-_FORGET_SUBSCRIPTIONS = text("DELETE FROM push_subscription WHERE account_id = :account_id")
 
 
 class AccountSecurity:
@@ -43,10 +34,8 @@ class AccountSecurity:
             )
         await self.throttle.sign_in(address, account.email)
         async with self.db.read() as conn:
-            stored = (
-                await conn.execute(_PASSWORD_HASH, {"account_id": account.account_id})
-            ).scalar_one()
-        if not await self.passwords.verify(stored, current):
+            stored = await credentials.login(conn, account.account_id)
+        if stored is None or not await self.passwords.verify(stored.password_hash, current):
             async with self.db.write() as conn:
                 now = self.wall.now_ms()
                 await self.throttle.failed_sign_in(conn, account.email, now)
@@ -56,10 +45,9 @@ class AccountSecurity:
             raise Forbidden("the current password is wrong", code="wrong_password")
         new_hash = await self.passwords.hash(new)
         async with self.db.write() as conn:
-            params = {"account_id": account.account_id}
-            await conn.execute(_SET_PASSWORD, params | {"hash": new_hash})
-            ended = await conn.execute(
-                _END_OTHER_SESSIONS, params | {"keep": token_hash(session_token)}
+            await credentials.set_password_hash(conn, account.account_id, new_hash)
+            ended = await credentials.end_sessions(
+                conn, account.account_id, keep=token_hash(session_token)
             )
             await self.throttle.signed_in(conn, account.email)
             await security_log.record(
@@ -68,22 +56,21 @@ class AccountSecurity:
                 "password_changed",
                 self.wall.now_ms(),
                 address,
-                str(ended.rowcount),  # how many other sessions ended
+                str(ended),  # how many other sessions ended
             )
-        return int(ended.rowcount)
+        return ended
 
     async def sign_out_everywhere(self, account: SignedIn, address: str) -> None:
         """End every session of the account, this one too, and forget its push subscriptions
         (a browser no longer signed in must not keep receiving the account's reminders)."""
         async with self.db.write() as conn:
-            params = {"account_id": account.account_id}
-            ended = await conn.execute(_END_SESSIONS, params)
-            await conn.execute(_FORGET_SUBSCRIPTIONS, params)
+            ended = await credentials.end_sessions(conn, account.account_id)
+            await push_subscriptions.forget_all(conn, account.account_id)
             await security_log.record(
                 conn,
                 account.account_id,
                 "signed_out_everywhere",
                 self.wall.now_ms(),
                 address,
-                str(ended.rowcount),  # how many sessions ended
+                str(ended),  # how many sessions ended
             )

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
+from backend.db import account_settings, push_subscriptions
+from backend.db.connection import Connection
 from backend.domain.alert_notification import alert_notification
 from backend.domain.schedule import after_quiet
 from backend.push.sender import ALERT
@@ -22,16 +22,16 @@ from sync.canon import Scalar
 
 
 async def enqueue(
-    conn: AsyncConnection,
+    conn: Connection,
     account_id: int,
     alerts: Sequence[tuple[str, Mapping[str, Scalar]]],
     now_ms: int,
 ) -> None:
     """Queue a push for each new alert (record id, fields)."""
-    subscriptions = await push_store.subscriptions_of(conn, account_id, now_ms)
+    subscriptions = await push_subscriptions.subscriptions_of(conn, account_id, now_ms)
     if not alerts or not subscriptions:
         return
-    zone, quiet = await push_store.account_quiet(conn, account_id)
+    zone, quiet = await account_settings.quiet_of(conn, account_id)
     now = datetime.fromtimestamp(now_ms / 1000, UTC)
     deliver_at = int(after_quiet(now, quiet, zone).timestamp() * 1000)
     exercises = sorted({str(fields["exercise"]) for _rid, fields in alerts})

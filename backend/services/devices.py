@@ -4,29 +4,14 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
-
+from backend.db import devices as device_rows
 from backend.db.engine import Database
 from backend.domain.errors import Conflict, Forbidden
 from backend.services.ports import Entropy, WallClock
 from backend.services.throttle import Throttle
 from sync.hlc import is_node_id
 
-_INSERT = text(
-    "INSERT INTO device (node_id, account_id, created_at_ms) VALUES (:node, :account, :now)"
-)
-_OWNER = text("SELECT account_id FROM device WHERE node_id = :node")
-_COUNT = text("SELECT count(*) FROM device WHERE account_id = :account")
-# Registrations of one account wait for each other here, so the cap holds across workers.
-_LOCK_ACCOUNT = text("SELECT seq FROM sync_counter WHERE account_id = :account FOR UPDATE")
 CACHE_SIZE = 10_000  # bindings remembered per process, least recently used dropped first
-
-
-async def lock_account(conn: AsyncConnection, account_id: int) -> None:
-    """Serialise an account's registrations (SQLite's one writer already does)."""
-    if conn.dialect.name == "postgresql":
-        await conn.execute(_LOCK_ACCOUNT, {"account": account_id})
 
 
 class DeviceRegistry:
@@ -51,16 +36,14 @@ class DeviceRegistry:
         await self.throttle.register("device", address, account_id)
         node = self.entropy.token_bytes(8).hex()
         async with self.db.write() as conn:
-            await lock_account(conn, account_id)
-            held = (await conn.execute(_COUNT, {"account": account_id})).scalar_one()
+            await device_rows.lock_account(conn, account_id)
+            held = await device_rows.count(conn, account_id)
             if held >= self.max_devices:
                 raise Conflict(
                     f"this account already has {held} devices, the most it may hold",
                     code="too_many_devices",
                 )
-            await conn.execute(
-                _INSERT, {"node": node, "account": account_id, "now": self.wall.now_ms()}
-            )
+            await device_rows.insert(conn, node, account_id, self.wall.now_ms())
         self._remember(node, account_id)
         return node
 
@@ -71,7 +54,7 @@ class DeviceRegistry:
             self._owners.move_to_end(node)
         elif is_node_id(node):
             async with self.db.read() as conn:
-                owner = (await conn.execute(_OWNER, {"node": node})).scalar_one_or_none()
+                owner = await device_rows.owner(conn, node)
             if owner is not None:
                 self._remember(node, owner)
         if owner != account_id:

@@ -31,17 +31,19 @@ from datetime import UTC, datetime
 from itertools import groupby
 from typing import Protocol
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
+from backend.db import account_settings, push_sends, push_subscriptions, reminder_schedule
+from backend.db.connection import Connection
 from backend.db.engine import Database
+from backend.db.push_sends import ClaimedSend, Result
+from backend.db.push_subscriptions import SubscriptionRow
+from backend.db.reminder_schedule import DueReminder
 from backend.domain.schedule import next_due
 from backend.push.guard import Subscription
 from backend.push.sender import ALERT, REMINDER, Delivery, Outcome
 from backend.push.vapid import VapidKey
-from backend.services import dispatch_store, push_store
-from backend.services.dispatch_store import ClaimedSend, DueReminder, Result
+from backend.services import push_store
 from backend.services.ports import Entropy, WallClock
-from backend.services.push_store import Message, SubscriptionRow
+from backend.services.push_store import Message
 from backend.services.reminder_content import AccountReminders
 
 log = logging.getLogger("sidewise.dispatch")
@@ -122,7 +124,7 @@ class Dispatcher:
 
     async def step(self, stop: asyncio.Event) -> bool:
         async with self.db.read() as conn:
-            if not await dispatch_store.has_due_work(conn, self.wall.now_ms()):
+            if not await push_sends.has_due_work(conn, self.wall.now_ms()):
                 return False
         expanded = await self.expand()
         delivered = await self.deliver(stop)
@@ -134,11 +136,11 @@ class Dispatcher:
         moves: list[tuple[int, str]] = []
         drops: list[str] = []
         async with self.db.write() as conn:
-            due = await dispatch_store.claim_due_reminders(conn, now, self.batch)
+            due = await reminder_schedule.claim_due(conn, now, self.batch)
             for account_id, group in groupby(sorted(due, key=_owner), _owner):
                 reminders = list(group)
                 await self._queue(conn, account_id, reminders, now)
-                quiet = (await push_store.account_quiet(conn, account_id)).quiet
+                quiet = (await account_settings.quiet_of(conn, account_id)).quiet
                 for reminder in reminders:
                     # From now on when the dispatchers fell behind: missed days are not replayed.
                     after = datetime.fromtimestamp(max(reminder.fire_at_ms, now) / 1000, UTC)
@@ -147,13 +149,13 @@ class Dispatcher:
                         drops.append(reminder.reminder_id)
                     else:
                         moves.append((int(upcoming.timestamp() * 1000), reminder.reminder_id))
-            await dispatch_store.advance(conn, moves, drops)
+            await reminder_schedule.advance(conn, moves, drops)
         return len(due)
 
     async def _queue(
-        self, conn: AsyncConnection, account_id: int, reminders: list[DueReminder], now: int
+        self, conn: Connection, account_id: int, reminders: list[DueReminder], now: int
     ) -> None:
-        subscriptions = await push_store.subscriptions_of(conn, account_id, now)
+        subscriptions = await push_subscriptions.subscriptions_of(conn, account_id, now)
         if not subscriptions:
             return
         content = AccountReminders(conn, account_id)
@@ -173,10 +175,8 @@ class Dispatcher:
         now = self.wall.now_ms()
         token = self.entropy.token_bytes(8).hex()
         async with self.db.write() as conn:
-            claimed = await dispatch_store.claim_sends(
-                conn, now, now + self.lease_ms, token, self.batch
-            )
-            subscriptions = await push_store.subscriptions_by_id(
+            claimed = await push_sends.claim(conn, now, now + self.lease_ms, token, self.batch)
+            subscriptions = await push_subscriptions.subscriptions_by_id(
                 conn, [send.subscription_id for send in claimed]
             )
         if not claimed:
@@ -200,7 +200,7 @@ class Dispatcher:
             await recorder.close()
         if unsent:
             async with self.db.write() as conn:
-                await dispatch_store.release(conn, unsent, token)
+                await push_sends.release(conn, unsent, token)
         stale = sum(1 for r in recorder.results if r.state == "stale_key")
         if stale:
             log.warning("%d messages not sent: their subscriptions use an older VAPID key", stale)
@@ -269,6 +269,6 @@ class _Recorder:
             batch, self._waiting = self._waiting, []
             if batch:
                 async with self.db.write() as conn:
-                    await dispatch_store.record(conn, batch, self.token, self.wall.now_ms())
+                    await push_sends.record(conn, batch, self.token, self.wall.now_ms())
             if self._closing and not self._waiting:
                 return

@@ -1,6 +1,6 @@
 """Export an account's data as a stream: the sets as CSV, every record as a JSON document that
-``importer`` reads back. Rows are read through a server-side cursor a page at a time and
-written out as they come, so memory stays flat however long the history is."""
+``importer`` reads back. Rows come a page at a time (``backend.db.export``) and are written out
+as they come, so memory stays flat however long the history is."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import msgspec
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from backend.db import export
+from backend.db.connection import Connection
 from backend.db.engine import Database
 from backend.domain.catalogue import CATALOGUE
 from backend.domain.imports.document import FORMAT, VERSION
@@ -26,24 +26,6 @@ CSV_COLUMNS = (
     "weight_kg", "weight_lb", "rpe", "eccentric_s", "warmup", "note", "set_id",
 )  # fmt: skip
 GRAMS_PER_LB = 453.59237
-
-# Warm-up lives only in the record's field state; a join on its primary key finds it.
-_SETS = text(
-    "SELECT s.set_id, s.exercise, s.side, s.reps, s.weight_g, s.rpe_x10, s.eccentric_ms, "
-    "s.performed_at_ms, s.note, w.value FROM logged_set s "
-    "LEFT JOIN field_state w ON w.record_id = s.set_id AND w.field = 'warmup' "
-    "WHERE s.account_id = :account ORDER BY s.performed_at_ms, s.set_id"
-)
-_FIELDS = text(
-    "SELECT record_id, record_type, field, value FROM field_state "
-    "WHERE account_id = :account ORDER BY record_id, field"
-)
-
-
-async def _pages(conn: AsyncConnection, sql: Any, account_id: int) -> AsyncIterator[Sequence[Any]]:
-    result = await conn.stream(sql, {"account": account_id})
-    async for page in result.partitions(PAGE):
-        yield page
 
 
 class Exporter:
@@ -58,7 +40,7 @@ class Exporter:
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\r\n")
             writer.writerow(CSV_COLUMNS)
-            async for page in _pages(conn, _SETS, account_id):
+            async for page in export.set_pages(conn, account_id, PAGE):
                 writer.writerows(_csv_row(row, local, names) for row in page)
                 yield buffer.getvalue().encode()
                 buffer.seek(0)
@@ -80,7 +62,7 @@ class Exporter:
             current: tuple[str, str] | None = None
             fields: list[tuple[str, str]] = []
             out: list[bytes] = []
-            async for page in _pages(conn, _FIELDS, account_id):
+            async for page in export.field_pages(conn, account_id, PAGE):
                 for record_id, record_type, field, value in page:
                     if current is None or current[0] != record_id:
                         if current is not None and (piece := _record(current, fields)):
@@ -178,7 +160,7 @@ def _record(record: tuple[str, str], fields: list[tuple[str, str]]) -> bytes | N
     return f'{head},"fields":{{{body}}}}}'.encode()
 
 
-async def _names(conn: AsyncConnection, account_id: int) -> dict[str, str]:
+async def _names(conn: Connection, account_id: int) -> dict[str, str]:
     names = {exercise.id: exercise.name for exercise in CATALOGUE}
     for record_id, fields in (
         await insight_store.records_of_type(conn, account_id, "exercise")

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
+from backend.db import devices as device_rows
+from backend.db import push_subscriptions as rows
+from backend.db.connection import Connection
 from backend.db.engine import Database
+from backend.db.push_subscriptions import Keys
 from backend.domain.errors import Conflict, InvalidInput, Unavailable
 from backend.push.guard import (
     PushPolicy,
@@ -34,9 +36,8 @@ from backend.push.guard import (
 from backend.push.vapid import VapidKey
 from backend.services import security_log
 from backend.services.accounts import SignedIn
-from backend.services.devices import DeviceRegistry, lock_account
+from backend.services.devices import DeviceRegistry
 from backend.services.ports import WallClock
-from backend.services.sql import execute, fetch, is_pg
 from backend.services.throttle import Throttle
 
 
@@ -52,25 +53,6 @@ class Registered(NamedTuple):
     id: int
     key_id: str
     created: bool  # False: this account had registered the endpoint already
-
-
-class _Held(NamedTuple):
-    id: int
-    account_id: int
-    p256dh: str
-    auth: str
-    registered_at_ms: int
-
-
-_INSERT = (
-    "INSERT INTO push_subscription (account_id, endpoint, p256dh, auth, key_id, device_id, "
-    "expires_at_ms, created_at_ms, registered_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (endpoint) DO NOTHING RETURNING id"
-)
-_RENEW = (
-    "UPDATE push_subscription SET p256dh = ?, auth = ?, key_id = ?, "
-    "device_id = COALESCE(?, device_id), expires_at_ms = ?, registered_at_ms = ? WHERE id = ?"
-)
 
 
 class PushSubscriptions:
@@ -116,20 +98,20 @@ class PushSubscriptions:
             await self.devices.require(account.account_id, new.device_id)
         await self.throttle.register("subscription", address, account.account_id)
         now = self.wall.now_ms()
+        keys = Keys(new.p256dh, new.auth, key_id, new.device_id, new.expires_at_ms)
         async with self.db.write() as conn:
-            await lock_account(conn, account.account_id)
-            held = await _held(conn, new.endpoint)
+            await device_rows.lock_account(conn, account.account_id)
+            held = await rows.held(conn, new.endpoint)
             if held is None or held.account_id != account.account_id:
                 await self._check_cap(conn, account.account_id)
             if held is None:
-                created = await _insert(conn, account.account_id, new, key_id, now)
+                created = await rows.insert(conn, account.account_id, new.endpoint, keys, now)
                 if created is not None:
                     return Registered(created, key_id, True)
-                held = await _held(conn, new.endpoint)  # a concurrent registration came first
+                held = await rows.held(conn, new.endpoint)  # a concurrent registration came first
                 assert held is not None
             if held.account_id == account.account_id:
-                params = (new.p256dh, new.auth, key_id, new.device_id, new.expires_at_ms, now)
-                await execute(conn, _RENEW, (*params, held.id))
+                await rows.renew(conn, held.id, keys, now)
                 return Registered(held.id, key_id, False)
             same_keys = (held.p256dh, held.auth) == (new.p256dh, new.auth)
             if not same_keys or account.signed_in_at_ms <= held.registered_at_ms:
@@ -138,20 +120,18 @@ class PushSubscriptions:
                     "this browser to move it to you",
                     code="subscription_taken",
                 )
-            await execute(conn, "DELETE FROM push_subscription WHERE id = ?", (held.id,))
-            moved = await _insert(conn, account.account_id, new, key_id, now)
+            await rows.delete(conn, [held.id])
+            moved = await rows.insert(conn, account.account_id, new.endpoint, keys, now)
             assert moved is not None
             for owner, kind in ((held.account_id, "out"), (account.account_id, "in")):
                 await security_log.record(conn, owner, f"subscription_moved_{kind}", now, address)
             return Registered(moved, key_id, True)
 
-    async def _check_cap(self, conn: AsyncConnection, account_id: int) -> None:
-        rows = await fetch(
-            conn, "SELECT count(*) FROM push_subscription WHERE account_id = ?", (account_id,)
-        )
-        if rows[0][0] >= self.max_subscriptions:
+    async def _check_cap(self, conn: Connection, account_id: int) -> None:
+        held = await rows.count(conn, account_id)
+        if held >= self.max_subscriptions:
             raise Conflict(
-                f"this account already has {rows[0][0]} push subscriptions, the most it may "
+                f"this account already has {held} push subscriptions, the most it may "
                 "hold; Sign out everywhere (Settings) forgets them all",
                 code="too_many_subscriptions",
             )
@@ -163,26 +143,4 @@ class PushSubscriptions:
         except Refused:
             return  # the guard never let such an endpoint in (and PostgreSQL refuses NUL)
         async with self.db.write() as conn:
-            await execute(
-                conn,
-                "DELETE FROM push_subscription WHERE endpoint IN (?, ?) AND account_id = ?",
-                (stored, endpoint, account_id),
-            )
-
-
-async def _held(conn: AsyncConnection, endpoint: str) -> _Held | None:
-    sql = (
-        "SELECT id, account_id, p256dh, auth, registered_at_ms FROM push_subscription "
-        "WHERE endpoint = ?"
-    )
-    rows = await fetch(conn, sql + (" FOR UPDATE" if is_pg(conn) else ""), (endpoint,))
-    return _Held(*rows[0]) if rows else None
-
-
-async def _insert(
-    conn: AsyncConnection, account_id: int, new: NewSubscription, key_id: str, now: int
-) -> int | None:
-    params = (account_id, new.endpoint, new.p256dh, new.auth, key_id, new.device_id,
-              new.expires_at_ms, now, now)  # fmt: skip
-    rows = await fetch(conn, _INSERT, params)
-    return int(rows[0][0]) if rows else None
+            await rows.delete_endpoint(conn, account_id, (stored, endpoint))

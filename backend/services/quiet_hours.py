@@ -6,12 +6,12 @@ change re-plans every reminder of the account from now.
 
 from __future__ import annotations
 
+from backend.db import account_settings
 from backend.db.engine import Database
 from backend.domain.errors import InvalidInput
 from backend.domain.schedule import QuietHours, ScheduleError
-from backend.services import insight_store, push_store, reminder_schedule
+from backend.services import insight_store, reminder_schedule
 from backend.services.ports import WallClock
-from backend.services.sql import execute
 
 
 class QuietHoursSettings:
@@ -21,7 +21,7 @@ class QuietHoursSettings:
 
     async def get(self, account_id: int) -> QuietHours | None:
         async with self.db.read() as conn:
-            return (await push_store.account_quiet(conn, account_id)).quiet
+            return (await account_settings.quiet_of(conn, account_id)).quiet
 
     async def set(self, account_id: int, start: str | None, end: str | None) -> QuietHours | None:
         """Store ``start``–``end`` (HH:MM each), or none when both are None."""
@@ -30,11 +30,7 @@ class QuietHoursSettings:
             # Holding the sequence row orders this with pushes, so no reminder edit is planned
             # with the old quiet hours after the rebuild.
             await insight_store.lock_counter(conn, account_id)
-            await execute(
-                conn,
-                "UPDATE account SET quiet_start = ?, quiet_end = ? WHERE id = ?",
-                (start, end, account_id),
-            )
+            await account_settings.set_quiet(conn, account_id, start, end)
             await reminder_schedule.rebuild(conn, account_id, self.wall.now_ms())
         return quiet
 

@@ -16,21 +16,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
+from backend.db import set_history
+from backend.db.connection import Connection
+from backend.db.reminder_schedule import Timing
 from backend.domain.cross_education import plan
 from backend.domain.limbs import LimbStatus, involvement
 from backend.domain.notification import Notification
 from backend.domain.reminders import ReminderLimb, reminder_message
 from backend.services import insight_store
-from backend.services.reminder_schedule import Timing
-from backend.services.sql import fetch
 
 
 class AccountReminders:
     """One account's reminders fired in one dispatch transaction (limb statuses read once)."""
 
-    def __init__(self, conn: AsyncConnection, account_id: int) -> None:
+    def __init__(self, conn: Connection, account_id: int) -> None:
         self.conn = conn
         self.account_id = account_id
         self._statuses: list[LimbStatus] | None = None
@@ -63,20 +62,16 @@ class AccountReminders:
 
     async def _usage(self, kind: str) -> dict[str, int]:
         """Per-side sets logged of each exercise of ``kind`` (``cross_education.usage``)."""
-        sql = "SELECT exercise, SUM(sets) FROM set_daily WHERE account_id = ? GROUP BY exercise"
-        counts = dict(await fetch(self.conn, sql, (self.account_id,)))
+        counts = await set_history.sets_per_exercise(self.conn, self.account_id)
         kinds = await insight_store.exercise_kinds(self.conn, self.account_id, sorted(counts))
-        return {e: int(n) for e, n in counts.items() if kinds.get(e) == kind}
+        return {e: n for e, n in counts.items() if kinds.get(e) == kind}
 
     async def _trained_on(self, side: str, kind: str, day: date, zone: ZoneInfo) -> bool:
         start = datetime.combine(day, time(), tzinfo=zone)
         end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
-        sql = (
-            "SELECT DISTINCT exercise FROM logged_set WHERE account_id = ? AND side = ? "
-            "AND performed_at_ms >= ? AND performed_at_ms < ? AND exercise IS NOT NULL"
+        done = await set_history.exercises_trained(
+            self.conn, self.account_id, side, _ms(start), _ms(end)
         )
-        params = (self.account_id, side, _ms(start), _ms(end))
-        done = [row[0] for row in await fetch(self.conn, sql, params)]
         kinds = await insight_store.exercise_kinds(self.conn, self.account_id, done)
         return any(kinds.get(e) == kind for e in done)
 

@@ -3,55 +3,26 @@ changes them: one row per reminder that exists, is enabled, has its timing field
 instant, holding when it fires next (``backend.domain.schedule``, with the account's quiet
 hours).
 
-A row whose timing did not change keeps its ``fire_at_ms`` (editing the exercises of a reminder
-that is due right now must not skip it); a new timing counts from now.
+A row whose timing did not change keeps its ``fire_at_ms`` (``backend.db.reminder_schedule``);
+a new timing counts from now.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 import msgspec
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from backend.db import account_settings
+from backend.db import reminder_schedule as schedule_rows
+from backend.db.connection import Connection
+from backend.db.reminder_schedule import Planned, Timing
 from backend.domain.schedule import QuietHours, Schedule, ScheduleError, next_due
-from backend.services import insight_store, push_store
-from backend.services.sql import bigint, bulk, execute, ids, text
+from backend.services import insight_store
 from backend.services.sync_store import FieldMap
 from sync.merge import DELETED
-
-
-class Timing(NamedTuple):
-    weekdays: int
-    local_time: str
-    tz: str
-    limb: str
-    exercises: str  # comma-separated exercise ids
-
-    @property
-    def schedule(self) -> Schedule:
-        return Schedule(weekdays=self.weekdays, local_time=self.local_time, tz=self.tz)
-
-
-_COLUMNS = [
-    *text("reminder_id"),
-    *bigint("account_id", "weekdays"),
-    *text("local_time", "tz", "limb", "exercises"),
-    *bigint("fire_at_ms"),
-]
-_SAME_TIMING = (
-    "reminder_schedule.weekdays = excluded.weekdays AND "
-    "reminder_schedule.local_time = excluded.local_time AND reminder_schedule.tz = excluded.tz"
-)
-_UPSERT = (
-    "ON CONFLICT (reminder_id) DO UPDATE SET weekdays = excluded.weekdays, "
-    "local_time = excluded.local_time, tz = excluded.tz, limb = excluded.limb, "
-    "exercises = excluded.exercises, fire_at_ms = CASE WHEN "
-    f"{_SAME_TIMING} THEN reminder_schedule.fire_at_ms ELSE excluded.fire_at_ms END "
-    "WHERE reminder_schedule.account_id = excluded.account_id"
-)
 
 
 def timing_of(fields: Mapping[str, Any]) -> Timing | None:
@@ -74,7 +45,7 @@ def first_fire(timing: Timing, quiet: QuietHours | None, now_ms: int) -> int | N
     return None if due is None else int(due.timestamp() * 1000)
 
 
-async def refresh(conn: AsyncConnection, account_id: int, state: FieldMap, now_ms: int) -> None:
+async def refresh(conn: Connection, account_id: int, state: FieldMap, now_ms: int) -> None:
     """Bring the rows of these reminder records (their merged fields) up to date."""
     decoded = {
         rid: {name: msgspec.json.decode(value) for name, (_hlc, value) in fields.items()}
@@ -83,27 +54,25 @@ async def refresh(conn: AsyncConnection, account_id: int, state: FieldMap, now_m
     await _write(conn, account_id, decoded, now_ms)
 
 
-async def rebuild(conn: AsyncConnection, account_id: int, now_ms: int) -> None:
+async def rebuild(conn: Connection, account_id: int, now_ms: int) -> None:
     """Every row of the account again, from now (its quiet hours changed)."""
-    await execute(conn, "DELETE FROM reminder_schedule WHERE account_id = ?", (account_id,))
+    await schedule_rows.clear(conn, account_id)
     await _write(
         conn, account_id, await insight_store.records_of_type(conn, account_id, "reminder"), now_ms
     )
 
 
 async def _write(
-    conn: AsyncConnection, account_id: int, records: Mapping[str, Mapping[str, Any]], now_ms: int
+    conn: Connection, account_id: int, records: Mapping[str, Mapping[str, Any]], now_ms: int
 ) -> None:
-    quiet = (await push_store.account_quiet(conn, account_id)).quiet
-    rows, dropped = [], []
+    quiet = (await account_settings.quiet_of(conn, account_id)).quiet
+    planned, dropped = [], []
     for rid, fields in sorted(records.items()):
         timing = timing_of(fields)
         fire_at = None if timing is None else first_fire(timing, quiet, now_ms)
         if timing is None or fire_at is None:
             dropped.append(rid)
         else:
-            rows.append((rid, account_id, *timing, fire_at))
-    await bulk(conn, "reminder_schedule", _COLUMNS, rows, _UPSERT)
-    if dropped:
-        sql = "DELETE FROM reminder_schedule WHERE account_id = ? AND reminder_id {ids}"
-        await execute(conn, sql, (account_id, ids(conn, dropped)))
+            planned.append(Planned(rid, timing, fire_at))
+    await schedule_rows.upsert(conn, account_id, planned)
+    await schedule_rows.drop(conn, account_id, dropped)

@@ -6,12 +6,10 @@ Written in the transaction of the change it records; read by the account itself
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
-
+from backend.db import security_events
+from backend.db.connection import Connection
 from backend.db.engine import Database
+from backend.db.security_events import Event
 
 # sign_up | sign_in | sign_in_failed | password_changed | signed_out_everywhere |
 # subscription_moved_in | subscription_moved_out | throttled (detail: which action)
@@ -19,45 +17,22 @@ RECENT = 100
 # A client hammering a throttled action is logged once per window, not once per request.
 THROTTLED_EVERY_MS = 10 * 60_000
 
-_INSERT = text(
-    "INSERT INTO security_event (account_id, kind, at_ms, address, detail) "
-    "VALUES (:account_id, :kind, :at_ms, :address, :detail)"
-)
-_RECENT = text(
-    "SELECT kind, at_ms, address, detail FROM security_event WHERE account_id = :account_id "
-    "ORDER BY at_ms DESC, id DESC LIMIT :limit"
-)
-_LAST_THROTTLED = text(
-    "SELECT max(at_ms) FROM security_event "
-    "WHERE account_id = :account_id AND kind = 'throttled' AND detail = :detail"
-)
-
-
-class Event(NamedTuple):
-    kind: str
-    at_ms: int
-    address: str | None
-    detail: str | None
-
 
 async def record(
-    conn: AsyncConnection,
+    conn: Connection,
     account_id: int,
     kind: str,
     at_ms: int,
     address: str | None = None,
     detail: str | None = None,
 ) -> None:
-    params = {"account_id": account_id, "kind": kind, "at_ms": at_ms}
-    await conn.execute(_INSERT, params | {"address": address, "detail": detail})
+    await security_events.insert(conn, account_id, kind, at_ms, address, detail)
 
 
 async def record_throttled(
-    conn: AsyncConnection, account_id: int, action: str, at_ms: int, address: str | None
+    conn: Connection, account_id: int, action: str, at_ms: int, address: str | None
 ) -> None:
-    last = (
-        await conn.execute(_LAST_THROTTLED, {"account_id": account_id, "detail": action})
-    ).scalar_one_or_none()
+    last = await security_events.last_at(conn, account_id, "throttled", action)
     if last is None or at_ms - last >= THROTTLED_EVERY_MS:
         await record(conn, account_id, "throttled", at_ms, address, action)
 
@@ -69,5 +44,4 @@ class SecurityLog:
     async def recent(self, account_id: int) -> list[Event]:
         """The newest events first."""
         async with self.db.read() as conn:
-            rows = await conn.execute(_RECENT, {"account_id": account_id, "limit": RECENT})
-            return [Event(*row) for row in rows]
+            return await security_events.recent(conn, account_id, RECENT)

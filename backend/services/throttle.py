@@ -11,38 +11,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
-
+from backend.db import credentials, rate_limits
+from backend.db.connection import Connection
 from backend.db.engine import Database
 from backend.domain.errors import TooManyRequests
 from backend.domain.throttle import FAILURE_MEMORY_MS, Rate, retry_after_s, sign_in_delay_ms
 from backend.services import security_log
 from backend.services.ports import WallClock
-
-# GCRA (a leaky bucket as one timestamp): a request costs one interval; it is allowed while
-# the theoretical arrival time stays within one period of now.
-_TAKE = text(
-    "INSERT INTO rate_limit (key, tat_ms) VALUES (:key, CAST(:first AS BIGINT)) "
-    "ON CONFLICT (key) DO UPDATE SET tat_ms = "
-    "CASE WHEN rate_limit.tat_ms > :now THEN rate_limit.tat_ms ELSE :now END + :interval "
-    "WHERE CASE WHEN rate_limit.tat_ms > :now THEN rate_limit.tat_ms ELSE :now END "
-    "+ :interval - :now <= :period "
-    "RETURNING tat_ms"
-)
-_TAT = text("SELECT tat_ms FROM rate_limit WHERE key = :key")
-_LOCKED_UNTIL = text("SELECT locked_until_ms FROM sign_in_failure WHERE email_key = :key")
-_FAIL = text(
-    "INSERT INTO sign_in_failure (email_key, failures, last_failure_ms, locked_until_ms) "
-    "VALUES (:key, 1, :now, 0) "
-    "ON CONFLICT (email_key) DO UPDATE SET failures = CASE "
-    "WHEN sign_in_failure.last_failure_ms < :forget THEN 1 "
-    "ELSE sign_in_failure.failures + 1 END, last_failure_ms = :now "
-    "RETURNING failures"
-)
-_LOCK = text("UPDATE sign_in_failure SET locked_until_ms = :until WHERE email_key = :key")
-_CLEAR = text("DELETE FROM sign_in_failure WHERE email_key = :key")
-_ACCOUNT_OF = text("SELECT id FROM account WHERE email = :email")
 
 
 @dataclass(frozen=True)
@@ -88,7 +63,7 @@ class Throttle:
             (account_bucket_keys(account_id, "")[0], self.limits.register_account),
         ]
         async with self.db.write() as conn:
-            wait = await _take_all(conn, buckets, now)
+            wait = await rate_limits.take_all(conn, buckets, now)
             if wait:
                 await security_log.record_throttled(conn, account_id, action, now, address)
         if wait:
@@ -97,17 +72,16 @@ class Throttle:
                 retry_after_s=retry_after_s(wait),
             )
 
-    async def failed_sign_in(self, conn: AsyncConnection, email: str, now: int) -> None:
+    async def failed_sign_in(self, conn: Connection, email: str, now: int) -> None:
         """Count a wrong password for ``email``; past the free failures, lock it a while."""
         key = email_key(email)
-        params = {"key": key, "now": now, "forget": now - FAILURE_MEMORY_MS}
-        failures = (await conn.execute(_FAIL, params)).scalar_one()
+        failures = await rate_limits.count_failure(conn, key, now, now - FAILURE_MEMORY_MS)
         delay = sign_in_delay_ms(failures, self.limits.free_failures)
         if delay:
-            await conn.execute(_LOCK, {"key": key, "until": now + delay})
+            await rate_limits.lock(conn, key, now + delay)
 
-    async def signed_in(self, conn: AsyncConnection, email: str) -> None:
-        await conn.execute(_CLEAR, {"key": email_key(email)})
+    async def signed_in(self, conn: Connection, email: str) -> None:
+        await rate_limits.clear_failures(conn, email_key(email))
 
     async def _guard_email(
         self, action: str, address: str, email: str, per_address: tuple[str, Rate]
@@ -115,17 +89,15 @@ class Throttle:
         now = self.wall.now_ms()
         key = email_key(email)
         async with self.db.write() as conn:
-            locked = (await conn.execute(_LOCKED_UNTIL, {"key": key})).scalar_one_or_none()
+            locked = await rate_limits.locked_until(conn, key)
             code = "sign_in_locked"
             wait = max(0, (locked or 0) - now) if action == "sign_in" else 0
             if not wait:
                 code = "too_many_requests"
                 buckets = [per_address, (f"email:{key}", self.limits.email)]
-                wait = await _take_all(conn, buckets, now)
+                wait = await rate_limits.take_all(conn, buckets, now)
             if wait:
-                account_id = (
-                    await conn.execute(_ACCOUNT_OF, {"email": email})
-                ).scalar_one_or_none()
+                account_id = await credentials.account_of_email(conn, email)
                 if account_id is not None:
                     await security_log.record_throttled(conn, account_id, action, now, address)
         if wait:
@@ -135,31 +107,3 @@ class Throttle:
                 else "too many attempts; try again later"
             )
             raise TooManyRequests(detail, retry_after_s=retry_after_s(wait), code=code)
-
-
-async def _take_all(conn: AsyncConnection, buckets: list[tuple[str, Rate]], now: int) -> int:
-    """Take one request from every bucket or from none: 0, or the first refusal's wait."""
-    savepoint = await conn.begin_nested()
-    for key, rate in buckets:
-        wait = await _take(conn, key, rate, now)
-        if wait:
-            await savepoint.rollback()
-            return wait
-    await savepoint.commit()
-    return 0
-
-
-async def _take(conn: AsyncConnection, key: str, rate: Rate, now: int) -> int:
-    """Take one request from the bucket: 0 if allowed, else the milliseconds to wait."""
-    interval = rate.interval_ms
-    params = {
-        "key": key,
-        "first": now + interval,
-        "now": now,
-        "interval": interval,
-        "period": rate.period_ms,
-    }
-    if (await conn.execute(_TAKE, params)).first() is not None:
-        return 0
-    tat = (await conn.execute(_TAT, {"key": key})).scalar_one()
-    return max(1, int(tat) + interval - rate.period_ms - now)

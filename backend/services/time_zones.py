@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from backend.db import account_settings
 from backend.db.engine import Database
 from backend.domain.errors import InvalidInput
 from backend.domain.records import FieldError, time_zone
 from backend.services import daily, insight_store
 from backend.services.insight_loop import InsightLoop
-from backend.services.sql import execute, fetch
 
 
 class TimeZones:
@@ -26,9 +26,8 @@ class TimeZones:
             # Holding the sequence row orders this with pushes: none refreshes days in the old
             # zone after the rebuild.
             await insight_store.lock_counter(conn, account_id)
-            (row,) = await fetch(conn, "SELECT time_zone FROM account WHERE id = ?", (account_id,))
-            if row[0] == name:
+            if await account_settings.time_zone_of(conn, account_id) == name:
                 return
-            await execute(conn, "UPDATE account SET time_zone = ? WHERE id = ?", (name, account_id))
+            await account_settings.set_time_zone(conn, account_id, name)
             await daily.rebuild(conn, account_id, ZoneInfo(name))
         self.insight.notify(account_id)

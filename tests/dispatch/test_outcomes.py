@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from backend.push.vapid import VapidKey
-from backend.services import dispatch_store
+from backend.db import push_sends
 from backend.services.container import Services
 from backend.services.dispatch import Dispatcher
 from tests.dispatch.conftest import HOUR, SEVEN, rows
@@ -138,15 +138,15 @@ async def test_a_send_not_recorded_before_a_crash_is_sent_again_and_replaces_its
     receiver: PushReceiver, monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     sub = await due_reminder(lifter, receiver, clock)
-    recorded = dispatch_store.record
+    recorded = push_sends.record
 
     async def crash(*args: Any) -> None:
         raise ConnectionError("killed before the outcome was committed")
 
-    monkeypatch.setattr(dispatch_store, "record", crash)
+    monkeypatch.setattr(push_sends, "record", crash)
     with pytest.raises(ConnectionError):
         await dispatcher.drain()
-    monkeypatch.setattr(dispatch_store, "record", recorded)
+    monkeypatch.setattr(push_sends, "record", recorded)
     [send] = await rows(services, SENDS)
     assert (send["state"], send["lease_until_ms"]) == ("pending", SEVEN + 60_000)
 
