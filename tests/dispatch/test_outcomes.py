@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from backend.push.vapid import VapidKey
 from backend.db import push_sends
+from backend.push.vapid import VapidKey
 from backend.services.container import Services
 from backend.services.dispatch import Dispatcher
 from tests.dispatch.conftest import HOUR, SEVEN, rows
