@@ -6,13 +6,14 @@ from datetime import date
 
 import msgspec
 
+from backend.db import insight_store
 from backend.db.engine import Database
 from backend.domain.charts import Chart, chart, check_range
 from backend.domain.errors import InvalidInput
 from backend.domain.limbs import involvement
 from backend.domain.records import is_exercise_ref
 from backend.domain.strength import DayFigures, Formula, bests_of, weeks_of
-from backend.services import daily, insight_store
+from backend.services import daily
 
 
 class ChartView(msgspec.Struct, frozen=True, kw_only=True):

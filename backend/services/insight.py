@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
+from backend.db import insight_store, sync_store
+from backend.db.connection import Connection
 from backend.db.engine import Database
 from backend.domain.alerts import reconcile
 from backend.domain.limbs import involvement
 from backend.domain.records import check_field
 from backend.domain.strength import local_day
 from backend.domain.symmetry import Alert, Injury, evaluate_days
-from backend.services import alert_push, daily, insight_store, sync_store
+from backend.services import alert_push, daily
+from backend.services.changes import ChangeBatch, apply_changes
 from backend.services.ports import Entropy
 from backend.services.server_clock import ServerClock
 from backend.services.sync_checks import CheckedOp
@@ -41,6 +42,8 @@ class Insight:
         Idempotent: judging an unchanged history on the same day writes nothing.
         """
         async with self.db.write() as conn:
+            # The account's turn first, as a push takes it, then its counter row.
+            await sync_store.lock_account(conn, account_id)
             seq = await insight_store.lock_counter(conn, account_id)
             now = self.clock.now_ms()
             # An open alert on an exercise not trained within the window stands no more: the
@@ -57,13 +60,12 @@ class Insight:
                 writes += [(record_id, field, value) for field, value in fields.items()]
                 created.append((record_id, fields))
             if writes:
-                seq = await sync_store.bump_seq(conn, account_id)
-                await self._write(conn, account_id, seq, now, writes)
+                seq = await self._write(conn, account_id, now, writes) or seq
                 await alert_push.enqueue(conn, account_id, created, now)
             await insight_store.mark_evaluated(conn, account_id, seq, now)
             return len(writes)
 
-    async def standing(self, conn: AsyncConnection, account_id: int, now_ms: int) -> list[Alert]:
+    async def standing(self, conn: Connection, account_id: int, now_ms: int) -> list[Alert]:
         """The alerts the account's history supports today, over every recently trained exercise."""
         zone = await daily.account_zone(conn, account_id)
         today = local_day(now_ms, zone)
@@ -87,13 +89,9 @@ class Insight:
         return standing
 
     async def _write(
-        self,
-        conn: AsyncConnection,
-        account_id: int,
-        seq: int,
-        now_ms: int,
-        writes: list[tuple[str, str, Scalar]],
-    ) -> None:
+        self, conn: Connection, account_id: int, now_ms: int, writes: list[tuple[str, str, Scalar]]
+    ) -> int | None:
+        """Write the alert fields as the server replica's ops; the sequence they took."""
         ops = []
         for index, (record_id, field, value) in enumerate(writes):
             check_field("alert", field, value)  # the server holds itself to the same whitelist
@@ -101,8 +99,7 @@ class Insight:
             op = Op(uuid7(now_ms, self.entropy.token_bytes(10)), "alert", record_id, field, value,
                     hlc.encode())  # fmt: skip
             ops.append(CheckedOp(index=index, op=op, value=value, canon=canon(value), hlc=hlc))
-        await sync_store.claim_records(
-            conn, account_id, {op.op.record_id: "alert" for op in ops}, by_server=True
+        applied = await apply_changes(
+            conn, account_id, self.clock.node, ChangeBatch.of(ops), now_ms, by_server=True
         )
-        await sync_store.insert_ops(conn, account_id, self.clock.node, seq, now_ms, ops)
-        await sync_store.upsert_fields(conn, account_id, seq, ops)
+        return applied.seq

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from backend.db import account_settings
+from backend.db import account_settings, insight_store
 from backend.db.engine import Database
 from backend.domain.errors import InvalidInput
 from backend.domain.records import FieldError, time_zone
-from backend.services import daily, insight_store
+from backend.services import daily
 from backend.services.insight_loop import InsightLoop
 
 
