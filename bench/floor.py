@@ -137,12 +137,16 @@ class SqliteFloor:
     name = "raw sqlite3, one transaction"
 
     def __init__(self, path: Path) -> None:
-        upgrade(f"sqlite+aiosqlite:///{path}")
         self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=FULL")
 
-    def add_account(self, account_id: int, zone: str = "UTC") -> None:
+    @classmethod
+    async def open(cls, path: Path) -> SqliteFloor:
+        await asyncio.to_thread(upgrade, f"sqlite+aiosqlite:///{path}")
+        return cls(path)
+
+    async def add_account(self, account_id: int, zone: str = "UTC") -> None:
         self.conn.execute(
             "INSERT INTO account (id, email, password_hash, created_at_ms, time_zone) "
             "VALUES (?, ?, '-', 0, ?)",

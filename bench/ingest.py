@@ -100,7 +100,7 @@ async def measure(server: ServerProcess, baseline: Floor, args: argparse.Namespa
     rng = random.Random(7)
     pushers = await open_pushers(server, args.clients, rng)
     for pusher in pushers:
-        await _maybe(baseline.add_account(pusher.account_id))
+        await baseline.add_account(pusher.account_id)
     try:
         # Warm-up: both paths once, untimed.
         warm = [[p.make_batch() for _ in range(args.warmup)] for p in pushers]
@@ -145,12 +145,6 @@ async def measure_round(
     return Round(total / server_s, total / raw_s, elapsed_cpu / server_s, machine.cores())
 
 
-async def _maybe(result: object) -> None:
-    """Await what an engine's floor returns (SQLite's setup is synchronous)."""
-    if asyncio.iscoroutine(result):
-        await result
-
-
 async def check_rows(server: ServerProcess, floor: Floor, accounts: list[int]) -> None:
     """The floor wrote exactly the server's rows (op log, fields, sets, daily figures)."""
     for account_id in accounts:
@@ -175,7 +169,7 @@ def run_engine(engine: str, tmp: Path, args: argparse.Namespace) -> list[Round]:
     async def go(server: ServerProcess, raw_url: str | None) -> list[Round]:
         baseline: Floor
         if raw_url is None:
-            baseline = SqliteFloor(tmp / "floor.db")
+            baseline = await SqliteFloor.open(tmp / "floor.db")
         else:
             baseline = await PostgresFloor.open(raw_url)
         try:

@@ -111,9 +111,25 @@ async def exercise_names(
     return names
 
 
-async def exercises_since(conn: Connection, account_id: int, first: date) -> list[str]:
-    sql = "SELECT DISTINCT exercise FROM set_daily WHERE account_id = ? AND day >= ?"
-    return sorted(row[0] for row in await fetch(conn, sql, (account_id, first.isoformat())))
+async def figures_since(conn: Connection, account_id: int, first: date) -> list[DayFigures]:
+    """Every exercise's daily figures from a local day on, by exercise, day, then side."""
+    sql = (
+        f"SELECT {_DAILY} FROM set_daily WHERE account_id = ? AND day >= ? "  # noqa: S608
+        "ORDER BY exercise, day, side"
+    )
+    return figures_of(await fetch(conn, sql, (account_id, first.isoformat())))
+
+
+async def side_figures_before(
+    conn: Connection, account_id: int, exercises: Sequence[str], side: Limb, before: date
+) -> list[DayFigures]:
+    """One side's figures of these exercises before a day, by exercise then day."""
+    sql = (
+        f"SELECT {_DAILY} FROM set_daily WHERE account_id = ? AND exercise {{ids}} "  # noqa: S608
+        "AND day < ? AND side = ? ORDER BY exercise, day"
+    )
+    params = (account_id, ids(conn, sorted(exercises)), before.isoformat(), side)
+    return figures_of(await fetch(conn, sql, params))
 
 
 async def figures(

@@ -7,7 +7,7 @@ holding the account's sequence row, so concurrent evaluations never create an al
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from backend.db import insight_store, sync_store
 from backend.db.connection import Connection
@@ -15,7 +15,7 @@ from backend.db.engine import Database
 from backend.domain.alerts import reconcile
 from backend.domain.limbs import involvement
 from backend.domain.records import check_field
-from backend.domain.strength import local_day
+from backend.domain.strength import DayFigures, Limb, local_day
 from backend.domain.symmetry import Alert, Injury, evaluate_days
 from backend.services import alert_push, daily
 from backend.services.changes import ChangeBatch, apply_changes
@@ -66,25 +66,44 @@ class Insight:
             return len(writes)
 
     async def standing(self, conn: Connection, account_id: int, now_ms: int) -> list[Alert]:
-        """The alerts the account's history supports today, over every recently trained exercise."""
+        """The alerts the account's history supports today, over every recently trained exercise.
+
+        A fixed number of reads whatever the number of exercises: the window's figures of all
+        of them at once, and the pre-injury figures once per injured side.
+        """
         zone = await daily.account_zone(conn, account_id)
         today = local_day(now_ms, zone)
         first = today - timedelta(days=self.window_days - 1)
-        exercises = await insight_store.exercises_since(conn, account_id, first)
-        kinds = await insight_store.exercise_kinds(conn, account_id, exercises)
+        recent: dict[str, list[DayFigures]] = {}
+        for f in await insight_store.figures_since(conn, account_id, first):
+            recent.setdefault(f.exercise, [])
+            if f.day <= today:
+                recent[f.exercise].append(f)
+        kinds = await insight_store.exercise_kinds(conn, account_id, list(recent))
         statuses = await insight_store.limb_statuses(conn, account_id)
-        standing: list[Alert] = []
-        for exercise in exercises:
-            involved = involvement(statuses, kinds.get(exercise, "other"))
-            figures = await insight_store.figures(conn, account_id, exercise, first, today)
-            injury = None
+        injuries = {e: involvement(statuses, kinds.get(e, "other")) for e in recent}
+        # Exercises sharing an injured side and its start read their earlier figures together.
+        earlier: dict[str, list[DayFigures]] = {}
+        by_injury: dict[tuple[Limb, date], list[str]] = {}
+        for exercise, involved in injuries.items():
             if involved is not None:
-                injury = Injury(side=involved.side, since=involved.since)
-                figures += await insight_store.figures_before(
-                    conn, account_id, exercise, involved.side, min(first, involved.since)
-                )
+                key = (involved.side, min(first, involved.since))
+                by_injury.setdefault(key, []).append(exercise)
+        for (side, before), exercises in sorted(by_injury.items()):
+            for f in await insight_store.side_figures_before(
+                conn, account_id, exercises, side, before
+            ):
+                earlier.setdefault(f.exercise, []).append(f)
+        standing: list[Alert] = []
+        for exercise, figures in recent.items():
+            involved = injuries[exercise]
+            injury = None if involved is None else Injury(side=involved.side, since=involved.since)
             standing += evaluate_days(
-                figures, exercise, today=today, injury=injury, window_days=self.window_days
+                figures + earlier.get(exercise, []),
+                exercise,
+                today=today,
+                injury=injury,
+                window_days=self.window_days,
             )
         return standing
 
