@@ -26,11 +26,6 @@ SetRow = tuple[str, str, int, int, int]
 Window = tuple[str, int, int]
 
 
-async def account_zone_name(conn: Connection, account_id: int) -> str:
-    ((zone,),) = await fetch(conn, "SELECT time_zone FROM account WHERE id = ?", (account_id,))
-    return str(zone)
-
-
 async def placed_sets(
     conn: Connection, account_id: int, set_ids: Sequence[str]
 ) -> list[tuple[str, int]]:
@@ -67,9 +62,13 @@ async def sets_in(conn: Connection, account_id: int, windows: Sequence[Window]) 
     return rows
 
 
-async def all_sets(conn: Connection, account_id: int) -> list[SetRow]:
-    sql = f"SELECT {_SET_COLUMNS} FROM logged_set WHERE account_id = ? AND {_COMPLETE}"  # noqa: S608
-    return [tuple(row) for row in await fetch(conn, sql, (account_id,))]
+async def sets_per_day(conn: Connection, account_id: int) -> list[tuple[str, str, int]]:
+    """(exercise, day, sets of both sides) of every row, by exercise then day."""
+    sql = (
+        "SELECT exercise, day, SUM(sets) FROM set_daily WHERE account_id = ? "
+        "GROUP BY exercise, day ORDER BY exercise, day"
+    )
+    return [(e, d, int(n)) for e, d, n in await fetch(conn, sql, (account_id,))]
 
 
 async def replace_days(
@@ -94,5 +93,14 @@ async def replace_days(
     await bulk(conn, "set_daily", _DAILY_COLUMNS, rows, "")
 
 
-async def clear(conn: Connection, account_id: int) -> None:
-    await execute(conn, "DELETE FROM set_daily WHERE account_id = ?", (account_id,))
+async def replace_range(
+    conn: Connection,
+    account_id: int,
+    exercise: str,
+    days: tuple[str, str],
+    rows: Sequence[tuple[Any, ...]],
+) -> None:
+    """The rows of one exercise from the first to the last ISO day (inclusive) become ``rows``."""
+    sql = "DELETE FROM set_daily WHERE account_id = ? AND exercise = ? AND day >= ? AND day <= ?"
+    await execute(conn, sql, (account_id, exercise, *days))
+    await bulk(conn, "set_daily", _DAILY_COLUMNS, rows, "")

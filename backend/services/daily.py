@@ -8,10 +8,11 @@ only the sets of those days, so the aggregate always equals the domain's figures
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
+from backend.db import account_settings
 from backend.db import daily as daily_rows
 from backend.db.connection import Connection
 from backend.db.daily_rows import row_of
@@ -22,7 +23,7 @@ DayKey = tuple[str, date]  # (exercise, local day)
 
 
 async def account_zone(conn: Connection, account_id: int) -> ZoneInfo:
-    return ZoneInfo(await daily_rows.account_zone_name(conn, account_id))
+    return ZoneInfo(await account_settings.time_zone_of(conn, account_id))
 
 
 async def days_of_sets(
@@ -69,11 +70,52 @@ async def refresh(
     )
 
 
-async def rebuild(conn: Connection, account_id: int, zone: ZoneInfo) -> None:
-    """Every day of the account again (its time zone changed, so days did too)."""
-    await daily_rows.clear(conn, account_id)
-    figures = daily_figures(_entries(await daily_rows.all_sets(conn, account_id)), zone)
-    await daily_rows.replace_days(conn, account_id, [], [row_of(account_id, f) for f in figures])
+# Sets re-derived per step of a time-zone rebuild: a step holds the writer for milliseconds.
+REBUILD_SETS = 1000
+
+Chunk = tuple[str, date, date]  # (exercise, first day, last day)
+
+
+async def rebuild_chunks(conn: Connection, account_id: int) -> list[Chunk]:
+    """Day ranges that together cover every day the account's sets can fall on, in any zone.
+
+    Taken from the aggregate as it stands: a set's day moves by at most one in a new zone, so
+    each exercise's range reaches a day past its first and last, and is cut every
+    ``REBUILD_SETS`` sets.
+    """
+    chunks: list[Chunk] = []
+    per_day = await daily_rows.sets_per_day(conn, account_id)
+    for index, (exercise, day_text, sets) in enumerate(per_day):
+        day = date.fromisoformat(day_text)
+        if index == 0 or per_day[index - 1][0] != exercise:
+            start, count = day - timedelta(days=1), 0
+        count += sets
+        if index + 1 == len(per_day) or per_day[index + 1][0] != exercise:
+            chunks.append((exercise, start, day + timedelta(days=1)))
+        elif count >= REBUILD_SETS:
+            chunks.append((exercise, start, day))
+            start, count = day + timedelta(days=1), 0
+    return chunks
+
+
+async def rebuild_chunk(conn: Connection, account_id: int, zone: ZoneInfo, chunk: Chunk) -> bool:
+    """Re-derive one range's days in ``zone``; False (and nothing written) once the account's
+    zone is another, so a rebuild overtaken by a newer change stops."""
+    if await account_settings.time_zone_of(conn, account_id) != zone.key:
+        return False
+    exercise, first, last = chunk
+    days = zone_days(zone)
+    window = (exercise, days.bounds(first)[0], days.bounds(last)[1])
+    sets = await daily_rows.sets_in(conn, account_id, [window])
+    figures = [f for f in daily_figures(_entries(sets), zone) if first <= f.day <= last]
+    await daily_rows.replace_range(
+        conn,
+        account_id,
+        exercise,
+        (first.isoformat(), last.isoformat()),
+        [row_of(account_id, f) for f in figures],
+    )
+    return True
 
 
 def _entries(rows: Iterable[tuple[str, str, int, int, int]]) -> list[SetEntry]:
