@@ -132,6 +132,8 @@ def fill(paths: list[Path], sets: Iterator[dict[str, Any]], chunk: int = 20_000)
             )
             conn.execute("COMMIT")
             conn.execute("ANALYZE")
+            # Leave no WAL behind: the next writer would pay for checkpointing the fill.
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         for conn in conns:
             conn.close()

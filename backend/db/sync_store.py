@@ -95,21 +95,28 @@ async def claim_records(
     """
     owners = await _load_records(conn, list(wanted))
     fresh = [
-        rid
+        (rid, account_id, kind)
         for rid, kind in wanted.items()
         if rid not in owners and (by_server or kind not in SERVER_RECORDS)
     ]
-    if fresh:
-        await bulk(
-            conn,
-            "record",
-            [*text("record_id"), *bigint("account_id"), *text("record_type")],
-            [(rid, account_id, wanted[rid]) for rid in fresh],
-            "ON CONFLICT (record_id) DO NOTHING",
-        )
-        # Read back: a concurrent push of another account may have claimed the same id first.
-        owners.update(await _load_records(conn, fresh))
+    if not fresh:
+        return owners
+    if not is_pg(conn):
+        # SQLite's one writer: nothing else can have claimed them since the read.
+        await bulk(conn, "record", _RECORD_COLUMNS, fresh, _RECORD_CONFLICT)
+        owners.update({rid: (account_id, kind) for rid, _, kind in fresh})
+        return owners
+    claimed = await bulk(conn, "record", _RECORD_COLUMNS, fresh, _RECORD_CONFLICT, "record_id")
+    owners.update({rid: (account_id, wanted[rid]) for (rid,) in claimed})
+    # An id the insert did not claim was claimed meanwhile by another account's push.
+    lost = [rid for rid, _, _ in fresh if rid not in owners]
+    if lost:
+        owners.update(await _load_records(conn, lost))
     return owners
+
+
+_RECORD_COLUMNS = [*text("record_id"), *bigint("account_id"), *text("record_type")]
+_RECORD_CONFLICT = "ON CONFLICT (record_id) DO NOTHING"
 
 
 async def _load_records(conn: Connection, record_ids: Sequence[str]) -> dict[str, tuple[int, str]]:
