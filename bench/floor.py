@@ -245,31 +245,35 @@ async def postgres_rows(conn: Any, account_id: int) -> dict[str, list[tuple[Any,
 class PostgresFloor:
     name = "raw asyncpg, one transaction of array statements"
 
-    def __init__(self, conn: Any) -> None:
-        self.conn = conn
+    def __init__(self, pool: Any) -> None:
+        self.pool = pool  # one connection per push in flight, as the server's pool
 
     @classmethod
     async def open(cls, url: str) -> PostgresFloor:
         await asyncio.to_thread(upgrade, url)
-        return cls(await asyncpg.connect(asyncpg_dsn(url)))
+        return cls(await asyncpg.create_pool(asyncpg_dsn(url), min_size=2, max_size=16))
 
     async def add_account(self, account_id: int, zone: str = "UTC") -> None:
-        await self.conn.execute(
+        await self.pool.execute(
             "INSERT INTO account (id, email, password_hash, created_at_ms, time_zone) "
             "VALUES ($1, $2, '-', 0, $3)",
             account_id,
             f"floor{account_id}@example.com",
             zone,
         )
-        await self.conn.execute(
+        await self.pool.execute(
             "INSERT INTO sync_counter (account_id, seq, epoch) VALUES ($1, 0, $2)",
             account_id,
             "0" * 16,
         )
 
     async def push(self, plan: Plan) -> float:
+        async with self.pool.acquire() as conn:
+            return await self._push(conn, plan)
+
+    async def _push(self, c: Any, plan: Plan) -> float:
         began = time.perf_counter()
-        c, account_id = self.conn, plan.account_id
+        account_id = plan.account_id
         async with c.transaction():
             seq, zone_name = await c.fetchrow(
                 "UPDATE sync_counter SET seq = seq + 1 WHERE account_id = $1 "
@@ -340,11 +344,10 @@ class PostgresFloor:
 
     async def pull(self, account_id: int, after: tuple[int, str, str], limit: int) -> float:
         began = time.perf_counter()
-        async with self.conn.transaction():
-            await self.conn.fetchrow(
-                "SELECT seq, epoch FROM sync_counter WHERE account_id = $1", account_id
-            )
-            await self.conn.fetch(
+        async with self.pool.acquire() as conn, conn.transaction():
+            sql = "SELECT seq, epoch FROM sync_counter WHERE account_id = $1"
+            await conn.fetchrow(sql, account_id)
+            await conn.fetch(
                 "SELECT record_type, record_id, field, value, hlc, seq FROM field_state "
                 "WHERE account_id = $1 AND (seq, record_id, field) > ($2, $3, $4) "
                 "ORDER BY seq, record_id, field LIMIT $5",
@@ -355,10 +358,11 @@ class PostgresFloor:
         return time.perf_counter() - began
 
     async def rows(self, account_id: int) -> dict[str, list[tuple[Any, ...]]]:
-        return await postgres_rows(self.conn, account_id)
+        async with self.pool.acquire() as conn:
+            return await postgres_rows(conn, account_id)
 
     async def close(self) -> None:
-        await self.conn.close()
+        await self.pool.close()
 
 
 Floor = SqliteFloor | PostgresFloor
