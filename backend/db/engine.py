@@ -174,7 +174,8 @@ class _GroupCommit:
         self._queue.append(job)
         async with self._writer:
             if not job.future.done():
-                await self._run(self._take())
+                # Shielded: a leader whose request is cancelled still settles its followers.
+                await asyncio.shield(asyncio.ensure_future(self._run(self._take())))
         return await job.future
 
     def _take(self) -> list[_Job]:
