@@ -6,8 +6,9 @@ SQLite. The server (``sidewise serve``) and the floor (``bench.floor``) each get
 that pushes 1,000-op batches (125 new sets), alternating push by push, first over empty
 databases. Then both files are filled alike, the server stopped meanwhile: ``--other-ops``
 field ops of 2,000 other accounts' sets (op log, field state, records, logged sets, daily
-figures) and ``--own-sets`` sets of the pushing account's own history over the same year and
-exercises its new sets fall in, so each push's touched days hold old sets to re-read. The
+figures) and ``--own-sets`` sets of the pushing account's own history over ``--own-days`` days
+up to the end of the year its new sets fall in (same exercises), so each push's touched days
+hold old sets to re-read. The
 pushes are measured again. The headline is server ÷ floor per stage; goal: the grown ratio
 within 20 % of the empty one.
 """
@@ -50,10 +51,13 @@ OTHER_ACCOUNTS = 2000
 FIELDS = ("exercise", "side", "reps", "weight_g", "rpe_x10", "eccentric_ms", "performed_at", "note")
 
 
-def history(rng: random.Random, account_id: int, sets: int, node: str) -> Iterator[dict[str, Any]]:
-    """Set records of one account as their fields, stamped at their own instant."""
+def history(
+    rng: random.Random, account_id: int, sets: int, node: str, days: int = 365
+) -> Iterator[dict[str, Any]]:
+    """Set records of one account as their fields, over the ``days`` up to the end of the year
+    the benchmark's new sets fall in."""
     for n in range(sets):
-        at = PERFORMED_FROM_MS + rng.randrange(YEAR_MS)
+        at = PERFORMED_FROM_MS + YEAR_MS - rng.randrange(days * 86_400_000)
         yield {
             "account_id": account_id,
             "set_id": f"{account_id:08x}-{n:012x}-7000-8000-000000000000"[:36],
@@ -188,7 +192,7 @@ async def run(tmp: Path, args: argparse.Namespace) -> None:
         paths = [server.sqlite_path, tmp / "floor.db"]
         others = other_accounts(rng, args.other_ops // len(FIELDS))
         other_sets = await asyncio.to_thread(fill, paths, others)
-        own = history(random.Random(10), account, args.own_sets, device)
+        own = history(random.Random(10), account, args.own_sets, device, args.own_days)
         own_sets = await asyncio.to_thread(fill, paths, own)
         print(f"  filled both files in {time.perf_counter() - began:.0f} s: {other_sets * 8:,} "
               f"field ops of {OTHER_ACCOUNTS:,} other accounts, {own_sets:,} sets of the pushing "
@@ -222,12 +226,19 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--other-ops", type=int, default=5_000_000)
     parser.add_argument("--own-sets", type=int, default=200_000)
+    parser.add_argument(
+        "--own-days", type=int, default=2_500, help="days the own history spans (≈7 years)"
+    )
     parser.add_argument("--pushes", type=int, default=10, help="1,000-op pushes per round")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
     if not (0 <= args.other_ops <= 20_000_000 and 0 <= args.own_sets <= 1_000_000
-            and 1 <= args.pushes <= 100 and 1 <= args.rounds <= 10):  # fmt: skip
-        parser.error("--other-ops 0..20M, --own-sets 0..1M, --pushes 1..100, --rounds 1..10")
+            and 1 <= args.pushes <= 100 and 1 <= args.rounds <= 10
+            and 365 <= args.own_days <= 10_000):  # fmt: skip
+        parser.error(
+            "--other-ops 0..20M, --own-sets 0..1M, --own-days 365..10000, --pushes 1..100, "
+            "--rounds 1..10"
+        )
     with tempfile.TemporaryDirectory(prefix="sidewise-growth-") as tmp:
         print(f"growth (SQLite): {args.rounds} rounds × {args.pushes} pushes of 1,000 ops")
         asyncio.run(run(Path(tmp), args))
