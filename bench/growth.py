@@ -198,6 +198,10 @@ async def run(tmp: Path, args: argparse.Namespace) -> None:
               f"field ops of {OTHER_ACCOUNTS:,} other accounts, {own_sets:,} sets of the pushing "
               f"account's history")  # fmt: skip
 
+        # Both start over on the filled files: the server restarts, the floor reconnects (a
+        # connection opened before the fill would plan without its statistics).
+        await floor.close()
+        floor = SqliteFloor(tmp / "floor.db")
         server.start()
         client = await log_in(server.base_url, "grower@example.com", timeout_s=120.0)
         await stage(server, floor, client, device, account, stamper, 2)  # warm-up
