@@ -73,6 +73,7 @@ vectors: $(VENV)/.synced
 bench: $(VENV)/.synced
 	$(PY) -m bench.ingest
 	$(PY) -m bench.gym_sync
+	$(PY) -m bench.growth --other-ops 1000000
 	$(PY) -m bench.dispatch
 	$(PY) -m bench.your_data
 	$(PY) -m bench.pwa

@@ -24,13 +24,23 @@ class FieldValue(msgspec.Struct, frozen=True):
     value: Scalar
 
 
+def merge_key(hlc: str, canon_value: str) -> tuple[str, str]:
+    """The merge rule as a sort key: the greater key wins.
+
+    Encoded HLCs are ASCII, so their str order is byte order; code-point order of valid
+    canonical text equals its UTF-8 byte order. The server's SQL upsert states the same rule.
+    """
+    return (hlc, canon_value)
+
+
+def wins_canon(op_hlc: str, op_canon: str, cur_hlc: str, cur_canon: str) -> bool:
+    """Whether an op replaces the current value of its field, both as canonical text."""
+    return merge_key(op_hlc, op_canon) > merge_key(cur_hlc, cur_canon)
+
+
 def wins(op_hlc: str, op_value: Scalar, cur_hlc: str, cur_value: Scalar) -> bool:
     """Whether an op replaces the current value of its field."""
-    if op_hlc != cur_hlc:
-        # Encoded HLCs are ASCII, so str order is byte order.
-        return op_hlc > cur_hlc
-    # Code-point order of valid canonical text equals its UTF-8 byte order.
-    return canon(op_value) > canon(cur_value)
+    return wins_canon(op_hlc, canon(op_value), cur_hlc, canon(cur_value))
 
 
 def merge_into(

@@ -73,14 +73,6 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
 STILL_HOLDING_SQL = frozenset(
     {
         "backend.services.accounts",
-        "backend.services.daily",
-        "backend.services.importer",
-        "backend.services.insight",
-        "backend.services.insight_store",
-        "backend.services.sql",
-        "backend.services.sync_pull",
-        "backend.services.sync_push",
-        "backend.services.sync_store",
     }
 )
 

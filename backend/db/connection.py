@@ -3,6 +3,17 @@ the next; the statements live in ``backend.db``."""
 
 from __future__ import annotations
 
+import sqlite3
+from dataclasses import dataclass
+
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-Connection = AsyncConnection
+
+@dataclass(frozen=True, slots=True)
+class RawConnection:
+    """SQLite's raw connection, held by a unit of work on the thread that owns it."""
+
+    raw: sqlite3.Connection
+
+
+Connection = AsyncConnection | RawConnection

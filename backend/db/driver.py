@@ -1,21 +1,26 @@
 """How the statements of ``backend.db`` run: written once with ``?`` placeholders.
 
 Driver-level statements skip SQLAlchemy's per-row parameter processing (measured 2× faster on
-1,000-row batches). Statements are written once with ``?`` placeholders; on PostgreSQL they are
-renumbered to ``$n``, id lists become ``= ANY($n)`` arrays and bulk inserts one ``unnest`` of
-column arrays instead of 1,000 executions.
+1,000-row batches). On PostgreSQL ``?`` is renumbered to ``$n``, id lists become ``= ANY($n)``
+arrays and bulk inserts one ``unnest`` of column arrays instead of 1,000 executions.
+
+A statement runs on either connection of ``backend.db.connection``: SQLAlchemy's async one, or
+the raw ``sqlite3`` connection a unit of work holds on SQLite's writer or reader thread
+(``backend.db.units``), where it runs at once, with no thread hop.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import text as sql_text
-from sqlalchemy.ext.asyncio import AsyncConnection
+
+from backend.db.connection import Connection, RawConnection
 
 IDS = "{ids}"  # marks "column matches one of a list of ids" in a statement
 INT_IDS = "{int_ids}"  # the same for integer ids
@@ -44,34 +49,52 @@ def render(sql: str, postgres: bool) -> str:
     return re.sub(r"\?", lambda _m: f"${next(numbers)}", sql)
 
 
-def is_pg(conn: AsyncConnection) -> bool:
-    return conn.dialect.name == "postgresql"
+def is_pg(conn: Connection) -> bool:
+    return not isinstance(conn, RawConnection) and conn.dialect.name == "postgresql"
 
 
-def ids(conn: AsyncConnection, values: Sequence[str] | Sequence[int]) -> Any:
+def ids(conn: Connection, values: Sequence[str] | Sequence[int]) -> Any:
     """The parameter for ``{ids}`` (text) or ``{int_ids}`` (integers)."""
     return list(values) if is_pg(conn) else json.dumps(list(values))
 
 
-async def execute(conn: AsyncConnection, sql: str, params: tuple[Any, ...]) -> Any:
+class _RawResult:
+    """The two things callers read from a result, for a raw ``sqlite3`` cursor."""
+
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._rows = cursor.fetchall() if cursor.description else []
+        self.rowcount = cursor.rowcount
+
+    def all(self) -> list[Any]:
+        return self._rows
+
+
+async def execute(conn: Connection, sql: str, params: tuple[Any, ...]) -> Any:
+    if isinstance(conn, RawConnection):
+        return _RawResult(conn.raw.execute(render(sql, False), params))
     return await conn.exec_driver_sql(render(sql, is_pg(conn)), params)
 
 
-async def fetch(conn: AsyncConnection, sql: str, params: tuple[Any, ...]) -> list[Any]:
+async def fetch(conn: Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
     return list((await execute(conn, sql, params)).all())
 
 
-async def execute_many(conn: AsyncConnection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
+async def execute_many(conn: Connection, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
     """One prepared statement run once per row."""
-    if rows:
+    if not rows:
+        return
+    if isinstance(conn, RawConnection):
+        conn.raw.executemany(render(sql, False), rows)
+    else:
         await conn.exec_driver_sql(render(sql, is_pg(conn)), list(rows))
 
 
 async def stream(
-    conn: AsyncConnection, sql: str, params: tuple[Any, ...], page: int
+    conn: Connection, sql: str, params: tuple[Any, ...], page: int
 ) -> AsyncIterator[list[tuple[Any, ...]]]:
     """Rows a page at a time from a server-side cursor (SQLAlchemy streams only its own
     statements, so the ``?`` marks become its named parameters)."""
+    assert not isinstance(conn, RawConnection), "streams run on SQLAlchemy's connections"
     numbers = iter(range(len(params)))
     named = re.sub(r"\?", lambda _m: f":p{next(numbers)}", sql)
     result = await conn.stream(sql_text(named), {f"p{i}": v for i, v in enumerate(params)})
@@ -80,22 +103,35 @@ async def stream(
 
 
 async def bulk(
-    conn: AsyncConnection,
+    conn: Connection,
     table: str,
     columns: list[Column],
     rows: Sequence[tuple[Any, ...]],
     on_conflict: str,
-) -> None:
-    """Insert ``rows`` in one statement on PostgreSQL, one prepared executemany on SQLite."""
+    returning: str = "",
+) -> list[Any]:
+    """Insert ``rows`` in one statement on PostgreSQL, one prepared executemany on SQLite.
+
+    ``returning`` (PostgreSQL only: SQLite's executemany returns no rows) names columns of the
+    rows the statement wrote.
+    """
     if not rows:
-        return
+        return []
     # Table and column names are this module's constants, never input.
     names = ", ".join(c.name for c in columns)
     if is_pg(conn):
         arrays = ", ".join(f"${i}::{c.pg_type}[]" for i, c in enumerate(columns, start=1))
         sql = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {on_conflict}"  # noqa: S608
-        await conn.exec_driver_sql(sql, tuple(list(values) for values in zip(*rows, strict=True)))
+        if returning:
+            sql += f" RETURNING {returning}"
+        params = tuple(list(values) for values in zip(*rows, strict=True))
+        result = await conn.exec_driver_sql(sql, params)  # type: ignore[union-attr]
+        return list(result.all()) if returning else []
+    assert not returning, "SQLite's executemany returns no rows"
+    marks = ", ".join("?" for _ in columns)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks}) {on_conflict}"  # noqa: S608
+    if isinstance(conn, RawConnection):
+        conn.raw.executemany(sql, rows)
     else:
-        marks = ", ".join("?" for _ in columns)
-        sql = f"INSERT INTO {table} ({names}) VALUES ({marks}) {on_conflict}"  # noqa: S608
         await conn.exec_driver_sql(sql, list(rows))
+    return []

@@ -9,8 +9,10 @@ PostgreSQL shares one pool for both.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,10 +20,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from backend.db.connection import Connection, RawConnection
 from backend.db.schema import head_revision, read_revision, serves
 
 T = TypeVar("T")
-Work = Callable[[AsyncConnection], Awaitable[Any]]
+Work = Callable[[Any], Awaitable[Any]]
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -62,7 +65,7 @@ class Database:
     async def write_shared(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
         """Run ``work`` in a write transaction that concurrent callers may share.
 
-        On SQLite (one writer) the pushes waiting for the writer run together in one
+        On SQLite (one writer) the jobs waiting for the writer run together in one
         transaction, each in its own savepoint, and share one commit and fsync. On PostgreSQL
         each gets its own transaction: sharing would hold several accounts' row locks at once.
         The result is returned only after the commit.
@@ -70,8 +73,32 @@ class Database:
         if self._group is None:
             async with self.write() as conn:
                 return await work(conn)
-        result: T = await self._group.submit(work)
+        result: T = await self._group.submit(work, unit=False, weight=1)
         return result
+
+    async def write_unit(
+        self, work: Callable[[Connection], Coroutine[Any, Any, T]], weight: int = 1
+    ) -> T:
+        """``write_shared`` for a unit of work that only runs ``backend.db`` statements.
+
+        On SQLite it runs on the writer's own thread over the raw connection, so its statements
+        cost no thread hop each; ``weight`` (e.g. its op count) bounds the group it joins.
+        """
+        if self._group is None:
+            async with self.write() as conn:
+                return await work(conn)
+        result: T = await self._group.submit(work, unit=True, weight=weight)
+        return result
+
+    async def read_unit(self, work: Callable[[Connection], Coroutine[Any, Any, T]]) -> T:
+        """Run a unit of reads in one snapshot: on SQLite one hop to a reader's thread."""
+        if not self.is_sqlite:
+            async with self.read() as conn:
+                return await work(conn)
+        async with self.reader.connect() as conn:
+            thread = await _thread_of(conn)
+            result: T = await thread._execute(_read_in_one_transaction, thread._conn, work)
+            return result
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -127,42 +154,131 @@ def _sqlite_engine(url: str, *, pool_size: int, query_only: bool) -> AsyncEngine
 
 
 class _GroupCommit:
-    """Leader/follower group commit: whoever takes the writer runs every queued job."""
+    """Leader/follower group commit: whoever takes the writer runs the queued jobs.
 
-    def __init__(self, db: Database, max_jobs: int = 64) -> None:
+    A group is bounded in jobs and in weight (a push weighs its op count), so one commit never
+    holds the writer for long. Units of work (``write_unit``) run on the thread that owns the
+    writer's raw connection; when a group is nothing but units, its BEGIN, every unit in its
+    savepoint and the COMMIT are one hop to that thread.
+    """
+
+    def __init__(self, db: Database, max_jobs: int = 64, max_weight: int = 4096) -> None:
         self.db = db
         self.max_jobs = max_jobs
-        self._queue: list[tuple[Work, asyncio.Future[Any]]] = []
+        self.max_weight = max_weight
+        self._queue: list[_Job] = []
         self._writer = asyncio.Lock()
 
-    async def submit(self, work: Work) -> Any:
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._queue.append((work, future))
+    async def submit(self, work: Work, *, unit: bool, weight: int) -> Any:
+        job = _Job(work, asyncio.get_running_loop().create_future(), unit, weight)
+        self._queue.append(job)
         async with self._writer:
-            if not future.done():
-                jobs, self._queue = self._queue[: self.max_jobs], self._queue[self.max_jobs :]
-                await self._run(jobs)
-        return await future
+            if not job.future.done():
+                # Shielded: a leader whose request is cancelled still settles its followers.
+                await asyncio.shield(asyncio.ensure_future(self._run(self._take())))
+        return await job.future
 
-    async def _run(self, jobs: list[tuple[Work, asyncio.Future[Any]]]) -> None:
-        outcomes: list[tuple[bool, Any]] = []
+    def _take(self) -> list[_Job]:
+        taken, weight = 0, 0
+        for job in self._queue:
+            if taken and (taken == self.max_jobs or weight + job.weight > self.max_weight):
+                break
+            taken, weight = taken + 1, weight + job.weight
+        jobs, self._queue = self._queue[:taken], self._queue[taken:]
+        return jobs
+
+    async def _run(self, jobs: list[_Job]) -> None:
         try:
-            async with self.db.write() as conn:
-                for work, _future in jobs:
-                    try:
-                        async with conn.begin_nested():
-                            outcomes.append((True, await work(conn)))
-                    except Exception as exc:  # one failing job must not sink the others
-                        outcomes.append((False, exc))
+            if all(job.unit for job in jobs):
+                async with self.db.writer.connect() as conn:
+                    thread = await _thread_of(conn)
+                    outcomes = await thread._execute(_units_in_one_transaction, thread._conn, jobs)
+            else:
+                outcomes = await self._run_mixed(jobs)
         except BaseException as exc:
-            for _work, future in jobs:
-                if not future.done():
-                    future.set_exception(exc)
+            for job in jobs:
+                if not job.future.done():
+                    job.future.set_exception(exc)
             if not isinstance(exc, Exception):
                 raise
             return
-        for (ok, value), (_work, future) in zip(outcomes, jobs, strict=True):
+        for (ok, value), job in zip(outcomes, jobs, strict=True):
             if ok:
-                future.set_result(value)
+                job.future.set_result(value)
             else:
-                future.set_exception(value)
+                job.future.set_exception(value)
+
+    async def _run_mixed(self, jobs: list[_Job]) -> list[tuple[bool, Any]]:
+        outcomes: list[tuple[bool, Any]] = []
+        async with self.db.write() as conn:
+            thread = await _thread_of(conn)
+            for job in jobs:
+                try:
+                    async with conn.begin_nested():
+                        if job.unit:
+                            value = await thread._execute(run_now, job.work, thread._conn)
+                        else:
+                            value = await job.work(conn)
+                    outcomes.append((True, value))
+                except Exception as exc:  # one failing job must not sink the others
+                    outcomes.append((False, exc))
+        return outcomes
+
+
+@dataclass
+class _Job:
+    work: Work
+    future: asyncio.Future[Any]
+    unit: bool
+    weight: int
+
+
+async def _thread_of(conn: AsyncConnection) -> Any:
+    """The aiosqlite connection under SQLAlchemy's: its thread owns the raw connection."""
+    return (await conn.get_raw_connection()).driver_connection
+
+
+def run_now(work: Work, raw: sqlite3.Connection) -> Any:
+    """Run a unit of work to its end on the calling thread.
+
+    Statements on a ``RawConnection`` complete without suspending, so the coroutine finishes on
+    its first step; one that waits for anything else is a bug, refused rather than left hanging.
+    """
+    coroutine = work(RawConnection(raw))
+    assert isinstance(coroutine, Coroutine)
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    coroutine.close()
+    raise RuntimeError("a unit of work awaited something other than its statements")
+
+
+def _units_in_one_transaction(raw: sqlite3.Connection, jobs: list[_Job]) -> list[tuple[bool, Any]]:
+    """On the writer's thread: one transaction, each unit in its own savepoint."""
+    outcomes: list[tuple[bool, Any]] = []
+    raw.execute("BEGIN IMMEDIATE")
+    try:
+        for job in jobs:
+            raw.execute("SAVEPOINT unit")
+            try:
+                outcomes.append((True, run_now(job.work, raw)))
+            except Exception as exc:  # one failing push must not sink the others
+                raw.execute("ROLLBACK TO unit")
+                outcomes.append((False, exc))
+            raw.execute("RELEASE unit")
+        raw.execute("COMMIT")
+    except BaseException:
+        if raw.in_transaction:
+            raw.execute("ROLLBACK")
+        raise
+    return outcomes
+
+
+def _read_in_one_transaction(raw: sqlite3.Connection, work: Work) -> Any:
+    """On a reader's thread: one snapshot for every statement of the unit."""
+    raw.execute("BEGIN")
+    try:
+        return run_now(work, raw)
+    finally:
+        raw.execute("COMMIT")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import Table, delete
+from sqlalchemy.ext.asyncio import AsyncConnection as Connection
 
-from backend.db.connection import Connection
 from backend.db.tables import metadata
 
 

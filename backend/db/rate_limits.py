@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from backend.db.connection import Connection
 from backend.db.driver import execute, fetch
 from backend.domain.throttle import Rate
@@ -30,7 +32,7 @@ _FAIL = (
 )
 
 
-async def take_all(conn: Connection, buckets: Sequence[tuple[str, Rate]], now: int) -> int:
+async def take_all(conn: AsyncConnection, buckets: Sequence[tuple[str, Rate]], now: int) -> int:
     """Take one request from every bucket or from none: 0, or the first refusal's wait."""
     savepoint = await conn.begin_nested()
     for key, rate in buckets:

@@ -8,10 +8,12 @@ because a late-evening set belongs to the workout the user remembers, not to the
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, timedelta, tzinfo
 from typing import Literal
 
 import msgspec
+
+from backend.domain.zone_days import zone_days
 
 Side = Literal["left", "right", "both"]
 Limb = Literal["left", "right"]
@@ -82,7 +84,7 @@ def e1rm(weight_g: int, reps: int, formula: Formula = "epley") -> Estimate | Non
 
 def local_day(performed_at_ms: int, zone: tzinfo = UTC) -> date:
     """The user's calendar day of an instant; the zone (ZoneInfo or fixed offset) is an argument."""
-    return datetime.fromtimestamp(performed_at_ms / 1000, tz=zone).date()
+    return zone_days(zone).day(performed_at_ms)
 
 
 def week_start(day: date) -> date:
@@ -134,11 +136,12 @@ class DayFigures(msgspec.Struct, frozen=True, array_like=True):
 def daily_figures(sets: Iterable[SetEntry], zone: tzinfo = UTC) -> tuple[DayFigures, ...]:
     """Per (exercise, day, side) figures of the per-side sets, by exercise, day, then side."""
     groups: dict[tuple[str, date, Limb], list[SetEntry]] = {}
+    days = zone_days(zone)
     for s in sets:
         if s.side == "both":
             continue
         side: Limb = "left" if s.side == "left" else "right"
-        groups.setdefault((s.exercise, local_day(s.performed_at, zone), side), []).append(s)
+        groups.setdefault((s.exercise, days.day(s.performed_at), side), []).append(s)
     return tuple(day_figures(*key, groups[key]) for key in sorted(groups))
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from backend.db import credentials, erasure
 from backend.db.engine import Database
+from backend.db.insight_store import lock_counter
 from backend.domain.errors import Forbidden
-from backend.services.insight_store import lock_counter
 from backend.services.passwords import Passwords
 from backend.services.throttle import account_bucket_keys, email_key
 

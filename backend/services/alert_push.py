@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
-from backend.db import account_settings, push_subscriptions
+from backend.db import account_settings, insight_store, push_subscriptions
 from backend.db.connection import Connection
 from backend.domain.alert_notification import alert_notification
 from backend.domain.schedule import after_quiet
 from backend.push.sender import ALERT
-from backend.services import insight_store, push_store
+from backend.services import push_store
 from backend.services.push_store import Message
 from sync.canon import Scalar
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import msgspec
 
+from backend.db import insight_store
+from backend.db.connection import Connection
 from backend.db.engine import Database
 from backend.domain.charts import Chart, chart, check_range
 from backend.domain.errors import InvalidInput
-from backend.domain.limbs import involvement
+from backend.domain.limbs import Involvement, involvement
 from backend.domain.records import is_exercise_ref
 from backend.domain.strength import DayFigures, Formula, bests_of, weeks_of
-from backend.services import daily, insight_store
+from backend.services import daily
 
 
 class ChartView(msgspec.Struct, frozen=True, kw_only=True):
@@ -20,6 +23,9 @@ class ChartView(msgspec.Struct, frozen=True, kw_only=True):
     start: date | None
     end: date | None
     chart: Chart
+
+
+_Read = tuple[ZoneInfo, Involvement | None, list[DayFigures], list[DayFigures]]
 
 
 class Charts:
@@ -41,7 +47,11 @@ class Charts:
                 code="unknown_exercise",
             )
         check_range(start, end)
-        async with self.db.read() as conn:
+
+        async def read(
+            conn: Connection,
+        ) -> tuple[ZoneInfo, Involvement | None, list[DayFigures], list[DayFigures]]:
+            """Every read of the chart in one snapshot (one hop to a reader on SQLite)."""
             zone = await daily.account_zone(conn, account_id)
             kinds = await insight_store.exercise_kinds(conn, account_id, [exercise])
             involved = involvement(
@@ -54,6 +64,9 @@ class Charts:
                 earlier = await insight_store.figures_before(
                     conn, account_id, exercise, involved.side, min(start, involved.since)
                 )
+            return zone, involved, shown, earlier
+
+        zone, involved, shown, earlier = await self.db.read_unit(read)
         view = chart(
             exercise,
             bests_of([*earlier, *shown], formula),

@@ -1,112 +1,127 @@
 """The daily aggregate ``set_daily``, kept in step with ``logged_set`` in the same transaction.
 
-A change to a set re-derives the (exercise, local day) it left and the one it joined from the
-sets still there, so the aggregate always equals the domain's figures of ``logged_set``.
+A change to a set re-derives the (exercise, local day) it left and the one it joined, reading
+only the sets of those days, so the aggregate always equals the domain's figures of
+``logged_set`` and a push costs the same whatever the account's history.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from backend.db.daily_rows import COLUMNS, row_of
-from backend.domain.strength import SetEntry, Side, daily_figures, local_day
-from backend.services.sql import bigint, bulk, execute, fetch, ids, text
+from backend.db import account_settings
+from backend.db import daily as daily_rows
+from backend.db.connection import Connection
+from backend.db.daily_rows import row_of
+from backend.domain.strength import SetEntry, Side, daily_figures
+from backend.domain.zone_days import zone_days
 
 DayKey = tuple[str, date]  # (exercise, local day)
 
-# Complete sets that are not warm-ups (a warm-up is marked only in its record's field state).
-_COMPLETE = (
-    "exercise IS NOT NULL AND side IS NOT NULL AND reps IS NOT NULL "
-    "AND weight_g IS NOT NULL AND performed_at_ms IS NOT NULL AND NOT EXISTS ("
-    "SELECT 1 FROM field_state w WHERE w.record_id = logged_set.set_id "
-    "AND w.field = 'warmup' AND w.value = 'true')"
-)
-_SET_COLUMNS = "exercise, side, reps, weight_g, performed_at_ms"
-_DAILY_COLUMNS = [
-    *bigint("account_id"),
-    *text("exercise", "day", "side"),
-    *bigint(*COLUMNS[4:]),
-]
 
-
-async def account_zone(conn: AsyncConnection, account_id: int) -> ZoneInfo:
-    (row,) = await fetch(conn, "SELECT time_zone FROM account WHERE id = ?", (account_id,))
-    return ZoneInfo(row[0])
+async def account_zone(conn: Connection, account_id: int) -> ZoneInfo:
+    return ZoneInfo(await account_settings.time_zone_of(conn, account_id))
 
 
 async def days_of_sets(
-    conn: AsyncConnection, account_id: int, set_ids: Collection[str], zone: ZoneInfo
+    conn: Connection, account_id: int, set_ids: Collection[str], zone: ZoneInfo
 ) -> set[DayKey]:
     """The (exercise, day) each of these sets counts in now (before a change moves it)."""
-    if not set_ids:
-        return set()
-    sql = (
-        "SELECT exercise, performed_at_ms FROM logged_set "
-        "WHERE +account_id = ? AND set_id {ids} AND exercise IS NOT NULL "
-        "AND performed_at_ms IS NOT NULL"
-    )
-    rows = await fetch(conn, sql, (account_id, ids(conn, sorted(set_ids))))
-    return {(exercise, local_day(at, zone)) for exercise, at in rows}
+    days = zone_days(zone)
+    placed = await daily_rows.placed_sets(conn, account_id, sorted(set_ids))
+    return {(exercise, days.day(at)) for exercise, at in placed}
 
 
 def days_of_rows(rows: Iterable[dict[str, object]], zone: ZoneInfo) -> set[DayKey]:
     """The (exercise, day) of projected ``logged_set`` rows."""
+    days = zone_days(zone)
     keys: set[DayKey] = set()
     for row in rows:
         exercise, at = row["exercise"], row["performed_at_ms"]
         if isinstance(exercise, str) and isinstance(at, int):
-            keys.add((exercise, local_day(at, zone)))
+            keys.add((exercise, days.day(at)))
     return keys
 
 
 async def refresh(
-    conn: AsyncConnection, account_id: int, zone: ZoneInfo, keys: Collection[DayKey]
+    conn: Connection, account_id: int, zone: ZoneInfo, keys: Collection[DayKey]
 ) -> None:
-    """Re-derive the aggregate rows of ``keys`` from the sets now in ``logged_set``."""
-    by_exercise: dict[str, set[date]] = {}
-    for exercise, day in keys:
-        by_exercise.setdefault(exercise, set()).add(day)
-    for exercise, days in sorted(by_exercise.items()):
-        first, last = min(days), max(days)
-        sql = (
-            f"SELECT {_SET_COLUMNS} FROM logged_set WHERE account_id = ? AND exercise = ? "  # noqa: S608
-            f"AND performed_at_ms >= ? AND performed_at_ms < ? AND {_COMPLETE}"
-        )
-        # A day's edges in UTC move with DST; read a day more each side and keep the wanted days.
-        params = (account_id, exercise, _midnight_ms(first, zone, -1), _midnight_ms(last, zone, 2))
-        figures = [
-            f
-            for f in daily_figures(_entries(await fetch(conn, sql, params)), zone)
-            if f.day in days
-        ]
-        day_texts = sorted(day.isoformat() for day in days)
-        await execute(
-            conn,
-            "DELETE FROM set_daily WHERE account_id = ? AND exercise = ? AND day {ids}",
-            (account_id, exercise, ids(conn, day_texts)),
-        )
-        await bulk(conn, "set_daily", _DAILY_COLUMNS, [row_of(account_id, f) for f in figures], "")
+    """Re-derive the aggregate rows of ``keys`` from the sets of those days in ``logged_set``."""
+    if not keys:
+        return
+    days = zone_days(zone)
+    windows: list[tuple[str, int, int]] = []
+    for exercise, day in sorted(keys):
+        low, high = days.bounds(day)
+        if windows and windows[-1][0] == exercise and windows[-1][2] >= low:
+            windows[-1] = (exercise, windows[-1][1], high)  # next day: one window
+        else:
+            windows.append((exercise, low, high))
+    rows = await daily_rows.sets_in(conn, account_id, windows)
+    figures = [f for f in daily_figures(_entries(rows), zone) if (f.exercise, f.day) in keys]
+    await daily_rows.replace_days(
+        conn,
+        account_id,
+        sorted((exercise, day.isoformat()) for exercise, day in keys),
+        [row_of(account_id, f) for f in figures],
+    )
 
 
-async def rebuild(conn: AsyncConnection, account_id: int, zone: ZoneInfo) -> None:
-    """Every day of the account again (its time zone changed, so days did too)."""
-    await execute(conn, "DELETE FROM set_daily WHERE account_id = ?", (account_id,))
-    sql = f"SELECT {_SET_COLUMNS} FROM logged_set WHERE account_id = ? AND {_COMPLETE}"  # noqa: S608
-    figures = daily_figures(_entries(await fetch(conn, sql, (account_id,))), zone)
-    await bulk(conn, "set_daily", _DAILY_COLUMNS, [row_of(account_id, f) for f in figures], "")
+# Sets re-derived per step of a time-zone rebuild: a step holds the writer for milliseconds.
+REBUILD_SETS = 1000
+
+Chunk = tuple[str, date, date]  # (exercise, first day, last day)
 
 
-def _entries(rows: Iterable[tuple[str, Side, int, int, int]]) -> list[SetEntry]:
+async def rebuild_chunks(conn: Connection, account_id: int) -> list[Chunk]:
+    """Day ranges that together cover every day the account's sets can fall on, in any zone.
+
+    Taken from the aggregate as it stands: a set's day moves by at most one in a new zone, so
+    each exercise's range reaches a day past its first and last, and is cut every
+    ``REBUILD_SETS`` sets.
+    """
+    chunks: list[Chunk] = []
+    per_day = await daily_rows.sets_per_day(conn, account_id)
+    for index, (exercise, day_text, sets) in enumerate(per_day):
+        day = date.fromisoformat(day_text)
+        if index == 0 or per_day[index - 1][0] != exercise:
+            start, count = day - timedelta(days=1), 0
+        count += sets
+        if index + 1 == len(per_day) or per_day[index + 1][0] != exercise:
+            chunks.append((exercise, start, day + timedelta(days=1)))
+        elif count >= REBUILD_SETS:
+            chunks.append((exercise, start, day))
+            start, count = day + timedelta(days=1), 0
+    return chunks
+
+
+async def rebuild_chunk(conn: Connection, account_id: int, zone: ZoneInfo, chunk: Chunk) -> bool:
+    """Re-derive one range's days in ``zone``; False (and nothing written) once the account's
+    zone is another, so a rebuild overtaken by a newer change stops."""
+    if await account_settings.time_zone_of(conn, account_id) != zone.key:
+        return False
+    exercise, first, last = chunk
+    days = zone_days(zone)
+    window = (exercise, days.bounds(first)[0], days.bounds(last)[1])
+    sets = await daily_rows.sets_in(conn, account_id, [window])
+    figures = [f for f in daily_figures(_entries(sets), zone) if first <= f.day <= last]
+    await daily_rows.replace_range(
+        conn,
+        account_id,
+        exercise,
+        (first.isoformat(), last.isoformat()),
+        [row_of(account_id, f) for f in figures],
+    )
+    return True
+
+
+def _entries(rows: Iterable[tuple[str, str, int, int, int]]) -> list[SetEntry]:
     return [
-        SetEntry(exercise=exercise, side=side, reps=reps, weight_g=weight_g, performed_at=at)
+        SetEntry(
+            exercise=exercise, side=cast(Side, side), reps=reps, weight_g=weight_g, performed_at=at
+        )
         for exercise, side, reps, weight_g, at in rows
     ]
-
-
-def _midnight_ms(day: date, zone: ZoneInfo, plus_days: int) -> int:
-    start = datetime.combine(day + timedelta(days=plus_days), time(), tzinfo=zone)
-    return int(start.timestamp() * 1000)

@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from backend.db import export
+from backend.db import export, insight_store
 from backend.db.connection import Connection
 from backend.db.engine import Database
 from backend.domain.catalogue import CATALOGUE
 from backend.domain.imports.document import FORMAT, VERSION
-from backend.services import daily, insight_store
+from backend.services import daily
 
 PAGE = 2000
 CSV_COLUMNS = (

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from functools import partial
 
 import msgspec
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from backend.db import sync_store
+from backend.db.connection import Connection
 from backend.db.engine import Database
 from backend.domain.errors import InvalidInput, TooLarge
 from backend.domain.imports import document, formats, plan
@@ -28,7 +29,7 @@ from backend.domain.imports.values import Unit
 from backend.domain.records import is_record_id
 from backend.domain.strength import local_day
 from backend.services import daily, import_ids, import_ops
-from backend.services.sql import fetch, ids
+from backend.services.changes import ChangeBatch, apply_changes
 from backend.services.sync_checks import CheckedOp
 from backend.services.sync_push import SyncPush
 
@@ -144,7 +145,7 @@ class Importer:
                     first, last = read.preview.first_day, read.preview.last_day
                     read.preview.first_day = str(local_day(int(first), zone))
                     read.preview.last_day = str(local_day(int(last or first), zone))
-            read.preview.already_imported = await _owned(conn, account_id, wanted)
+            read.preview.already_imported = await sync_store.owned_count(conn, account_id, wanted)
         return read.preview
 
     async def commit(
@@ -200,8 +201,15 @@ class Importer:
                 CheckedOp(index=i, op=c.op, value=c.value, canon=c.canon, hlc=c.hlc)
                 for i, c in enumerate(chunk)
             ]
-            async with self.db.write() as conn:
-                results = await self.sync.apply_server_ops(conn, account_id, node, ops)
+            batch = ChangeBatch.of(ops)
+            now = self.sync.clock.now_ms()
+            await self.db.write_unit(
+                lambda conn, batch=batch, now=now: apply_changes(  # type: ignore[misc]
+                    conn, account_id, node, batch, now, by_server=True
+                ),
+                weight=len(ops),
+            )
+            results = batch.settled()
             rejected = [r for r in results if r.status == "rejected"]
             if rejected:
                 yield Failed(
@@ -217,32 +225,12 @@ class Importer:
         yield Finished(preview.sets, total, applied, duplicate, skipped)
 
 
-async def _owned(conn: AsyncConnection, account_id: int, record_ids: list[str]) -> int:
-    count = 0
-    for start in range(0, len(record_ids), 5000):
-        sql = "SELECT count(*) FROM record WHERE account_id = ? AND record_id {ids}"
-        part = record_ids[start : start + 5000]
-        (row,) = await fetch(conn, sql, (account_id, ids(conn, part)))
-        count += int(row[0])
-    return count
-
-
-async def _owners(conn: AsyncConnection, record_ids: list[str]) -> dict[str, tuple[int, str]]:
-    owners: dict[str, tuple[int, str]] = {}
-    for start in range(0, len(record_ids), 5000):
-        sql = "SELECT record_id, account_id, record_type FROM record WHERE record_id {ids}"
-        part = record_ids[start : start + 5000]
-        for record_id, owner, kind in await fetch(conn, sql, (ids(conn, part),)):
-            owners[record_id] = (owner, kind)
-    return owners
-
-
 async def _check_targets(
-    conn: AsyncConnection, account_id: int, choices: Iterable[ExerciseChoice]
+    conn: Connection, account_id: int, choices: Iterable[ExerciseChoice]
 ) -> None:
     """An existing custom exercise chosen as a target must be one of the account's own."""
     wanted = [c.target for c in choices if is_record_id(c.target)]
-    owners = await _owners(conn, wanted)
+    owners = await sync_store.owners(conn, wanted)
     for target in wanted:
         if owners.get(target) != (account_id, "exercise"):
             raise InvalidInput(
@@ -251,11 +239,11 @@ async def _check_targets(
 
 
 async def _document_ids(
-    conn: AsyncConnection, account_id: int, records: list[DocumentRecord]
+    conn: Connection, account_id: int, records: list[DocumentRecord]
 ) -> dict[str, str]:
     """Each record keeps its id unless another account holds it (an export of one account
     imported into another while both exist): then it moves to an id derived from the old."""
-    owners = await _owners(conn, [r.id for r in records])
+    owners = await sync_store.owners(conn, [r.id for r in records])
     moved = {}
     for record in records:
         owner = owners.get(record.id)

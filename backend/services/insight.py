@@ -7,17 +7,18 @@ holding the account's sequence row, so concurrent evaluations never create an al
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
+from backend.db import insight_store, sync_store
+from backend.db.connection import Connection
 from backend.db.engine import Database
 from backend.domain.alerts import reconcile
 from backend.domain.limbs import involvement
 from backend.domain.records import check_field
-from backend.domain.strength import local_day
+from backend.domain.strength import DayFigures, Limb, local_day
 from backend.domain.symmetry import Alert, Injury, evaluate_days
-from backend.services import alert_push, daily, insight_store, sync_store
+from backend.services import alert_push, daily
+from backend.services.changes import ChangeBatch, apply_changes
 from backend.services.ports import Entropy
 from backend.services.server_clock import ServerClock
 from backend.services.sync_checks import CheckedOp
@@ -41,6 +42,8 @@ class Insight:
         Idempotent: judging an unchanged history on the same day writes nothing.
         """
         async with self.db.write() as conn:
+            # The account's turn first, as a push takes it, then its counter row.
+            await sync_store.lock_account(conn, account_id)
             seq = await insight_store.lock_counter(conn, account_id)
             now = self.clock.now_ms()
             # An open alert on an exercise not trained within the window stands no more: the
@@ -57,43 +60,57 @@ class Insight:
                 writes += [(record_id, field, value) for field, value in fields.items()]
                 created.append((record_id, fields))
             if writes:
-                seq = await sync_store.bump_seq(conn, account_id)
-                await self._write(conn, account_id, seq, now, writes)
+                seq = await self._write(conn, account_id, now, writes) or seq
                 await alert_push.enqueue(conn, account_id, created, now)
             await insight_store.mark_evaluated(conn, account_id, seq, now)
             return len(writes)
 
-    async def standing(self, conn: AsyncConnection, account_id: int, now_ms: int) -> list[Alert]:
-        """The alerts the account's history supports today, over every recently trained exercise."""
+    async def standing(self, conn: Connection, account_id: int, now_ms: int) -> list[Alert]:
+        """The alerts the account's history supports today, over every recently trained exercise.
+
+        A fixed number of reads whatever the number of exercises: the window's figures of all
+        of them at once, and the pre-injury figures once per injured side.
+        """
         zone = await daily.account_zone(conn, account_id)
         today = local_day(now_ms, zone)
         first = today - timedelta(days=self.window_days - 1)
-        exercises = await insight_store.exercises_since(conn, account_id, first)
-        kinds = await insight_store.exercise_kinds(conn, account_id, exercises)
+        recent: dict[str, list[DayFigures]] = {}
+        for f in await insight_store.figures_since(conn, account_id, first):
+            recent.setdefault(f.exercise, [])
+            if f.day <= today:
+                recent[f.exercise].append(f)
+        kinds = await insight_store.exercise_kinds(conn, account_id, list(recent))
         statuses = await insight_store.limb_statuses(conn, account_id)
-        standing: list[Alert] = []
-        for exercise in exercises:
-            involved = involvement(statuses, kinds.get(exercise, "other"))
-            figures = await insight_store.figures(conn, account_id, exercise, first, today)
-            injury = None
+        injuries = {e: involvement(statuses, kinds.get(e, "other")) for e in recent}
+        # Exercises sharing an injured side and its start read their earlier figures together.
+        earlier: dict[str, list[DayFigures]] = {}
+        by_injury: dict[tuple[Limb, date], list[str]] = {}
+        for exercise, involved in injuries.items():
             if involved is not None:
-                injury = Injury(side=involved.side, since=involved.since)
-                figures += await insight_store.figures_before(
-                    conn, account_id, exercise, involved.side, min(first, involved.since)
-                )
+                key = (involved.side, min(first, involved.since))
+                by_injury.setdefault(key, []).append(exercise)
+        for (side, before), exercises in sorted(by_injury.items()):
+            for f in await insight_store.side_figures_before(
+                conn, account_id, exercises, side, before
+            ):
+                earlier.setdefault(f.exercise, []).append(f)
+        standing: list[Alert] = []
+        for exercise, figures in recent.items():
+            involved = injuries[exercise]
+            injury = None if involved is None else Injury(side=involved.side, since=involved.since)
             standing += evaluate_days(
-                figures, exercise, today=today, injury=injury, window_days=self.window_days
+                figures + earlier.get(exercise, []),
+                exercise,
+                today=today,
+                injury=injury,
+                window_days=self.window_days,
             )
         return standing
 
     async def _write(
-        self,
-        conn: AsyncConnection,
-        account_id: int,
-        seq: int,
-        now_ms: int,
-        writes: list[tuple[str, str, Scalar]],
-    ) -> None:
+        self, conn: Connection, account_id: int, now_ms: int, writes: list[tuple[str, str, Scalar]]
+    ) -> int | None:
+        """Write the alert fields as the server replica's ops; the sequence they took."""
         ops = []
         for index, (record_id, field, value) in enumerate(writes):
             check_field("alert", field, value)  # the server holds itself to the same whitelist
@@ -101,8 +118,7 @@ class Insight:
             op = Op(uuid7(now_ms, self.entropy.token_bytes(10)), "alert", record_id, field, value,
                     hlc.encode())  # fmt: skip
             ops.append(CheckedOp(index=index, op=op, value=value, canon=canon(value), hlc=hlc))
-        await sync_store.claim_records(
-            conn, account_id, {op.op.record_id: "alert" for op in ops}, by_server=True
+        applied = await apply_changes(
+            conn, account_id, self.clock.node, ChangeBatch.of(ops), now_ms, by_server=True
         )
-        await sync_store.insert_ops(conn, account_id, self.clock.node, seq, now_ms, ops)
-        await sync_store.upsert_fields(conn, account_id, seq, ops)
+        return applied.seq

@@ -6,11 +6,11 @@ change re-plans every reminder of the account from now.
 
 from __future__ import annotations
 
-from backend.db import account_settings
+from backend.db import account_settings, insight_store
 from backend.db.engine import Database
 from backend.domain.errors import InvalidInput
 from backend.domain.schedule import QuietHours, ScheduleError
-from backend.services import insight_store, reminder_schedule
+from backend.services import reminder_schedule
 from backend.services.ports import WallClock
 
 

@@ -16,14 +16,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from backend.db import set_history
+from backend.db import insight_store, set_history
 from backend.db.connection import Connection
 from backend.db.reminder_schedule import Timing
 from backend.domain.cross_education import plan
 from backend.domain.limbs import LimbStatus, involvement
 from backend.domain.notification import Notification
 from backend.domain.reminders import ReminderLimb, reminder_message
-from backend.services import insight_store
 
 
 class AccountReminders:

@@ -15,13 +15,12 @@ from typing import Any
 
 import msgspec
 
-from backend.db import account_settings
+from backend.db import account_settings, insight_store
 from backend.db import reminder_schedule as schedule_rows
 from backend.db.connection import Connection
 from backend.db.reminder_schedule import Planned, Timing
+from backend.db.sync_store import FieldMap
 from backend.domain.schedule import QuietHours, Schedule, ScheduleError, next_due
-from backend.services import insight_store
-from backend.services.sync_store import FieldMap
 from sync.merge import DELETED
 
 

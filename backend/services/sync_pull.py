@@ -11,22 +11,17 @@ import base64
 from typing import Annotated
 
 import msgspec
-from sqlalchemy import text
 
+from backend.db import pull_pages
+from backend.db.connection import Connection
 from backend.db.engine import Database
+from backend.db.pull_pages import PageRow
 from backend.domain.errors import InvalidInput
 from backend.services.devices import DeviceRegistry
 from backend.services.server_clock import ServerClock
 from sync.wire import Change, PullRequest, PullResponse
 
 MAX_LIMIT = 1000
-
-_COUNTER = text("SELECT seq, epoch FROM sync_counter WHERE account_id = :account_id")
-_PAGE = text(
-    "SELECT record_type, record_id, field, value, hlc, seq FROM field_state "
-    "WHERE account_id = :account_id AND (seq, record_id, field) > (:seq, :record_id, :field) "
-    "ORDER BY seq, record_id, field LIMIT :limit"
-)
 
 
 class _Cursor(msgspec.Struct, array_like=True, forbid_unknown_fields=True):
@@ -66,23 +61,22 @@ class SyncPull:
         cursor = _decode_cursor(request.cursor) if request.cursor else None
         await self.devices.require(account_id, request.device_id)
 
-        async with self.db.read() as conn:
-            seq, epoch = (await conn.execute(_COUNTER, {"account_id": account_id})).one()
+        def resets(seq: int, epoch: str) -> bool:
             # A cursor from another history (restored or replaced database) starts over.
-            reset = cursor is not None and (cursor.epoch != epoch or cursor.seq > seq)
-            start = _Cursor(epoch, 0, "", "") if cursor is None or reset else cursor
-            rows = (
-                await conn.execute(
-                    _PAGE,
-                    {
-                        "account_id": account_id,
-                        "seq": start.seq,
-                        "record_id": start.record_id,
-                        "field": start.field,
-                        "limit": request.limit + 1,
-                    },
-                )
-            ).all()
+            return cursor is not None and (cursor.epoch != epoch or cursor.seq > seq)
+
+        async def read(conn: Connection) -> tuple[int, str, list[PageRow]]:
+            """The counter and the page in one snapshot (one hop to a reader on SQLite)."""
+            seq, epoch = await pull_pages.counter(conn, account_id)
+            after = (0, "", "")
+            if cursor is not None and not resets(seq, epoch):
+                after = (cursor.seq, cursor.record_id, cursor.field)
+            page = await pull_pages.page_after(conn, account_id, after, request.limit + 1)
+            return seq, epoch, page
+
+        seq, epoch, rows = await self.db.read_unit(read)
+        reset = resets(seq, epoch)
+        start = _Cursor(epoch, 0, "", "") if cursor is None or reset else cursor
         has_more = len(rows) > request.limit
         rows = rows[: request.limit]
         changes = [

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from backend.db import account_settings
+from backend.db import account_settings, insight_store
 from backend.db.engine import Database
 from backend.domain.errors import InvalidInput
 from backend.domain.records import FieldError, time_zone
-from backend.services import daily, insight_store
+from backend.services import daily
 from backend.services.insight_loop import InsightLoop
 
 
@@ -23,11 +23,20 @@ class TimeZones:
         except FieldError as exc:
             raise InvalidInput(exc.detail, code=exc.reason) from None
         async with self.db.write() as conn:
-            # Holding the sequence row orders this with pushes: none refreshes days in the old
-            # zone after the rebuild.
+            # Holding the sequence row orders this with pushes: every push after it refreshes
+            # days in the new zone.
             await insight_store.lock_counter(conn, account_id)
             if await account_settings.time_zone_of(conn, account_id) == name:
                 return
             await account_settings.set_time_zone(conn, account_id, name)
-            await daily.rebuild(conn, account_id, ZoneInfo(name))
+        # Then the aggregate, range by range, each in a short unit of its own so pushes go on
+        # in between; every write from here on is in the new zone, so the ranges and the
+        # pushes' own refreshes agree.
+        zone = ZoneInfo(name)
+        for chunk in await self.db.read_unit(lambda conn: daily.rebuild_chunks(conn, account_id)):
+            if not await self.db.write_unit(
+                lambda conn, chunk=chunk: daily.rebuild_chunk(conn, account_id, zone, chunk),  # type: ignore[misc]
+                weight=daily.REBUILD_SETS,
+            ):
+                break
         self.insight.notify(account_id)

@@ -14,7 +14,7 @@ from litestar import Litestar
 from backend.domain.symmetry import ASYMMETRY, LSI_UNINJURED
 from backend.services.container import Services
 from tests.conftest import open_client
-from tests.domain.histories import at, sets_of, steady
+from tests.domain.histories import at, injured_arm, sets_of, steady
 from tests.support.api import PASSWORD, User, new_id, sign_up
 from tests.support.fakes import FakeClock
 from tests.support.sets import push_all, set_ops
@@ -184,3 +184,25 @@ async def test_clients_cannot_forge_or_rewrite_alerts(
     foreign = other.op("alert", alert_id, "acknowledged", True, clock.now)
     assert reasons(await other.push([foreign])) == ["foreign_record"]
     assert all(a["acknowledged"] is False for a in alerts_in(await user.pull_all()).values())
+
+
+async def test_an_injured_limb_is_held_against_its_best_before_the_injury(
+    app: Litestar, user: User, clock: FakeClock
+) -> None:
+    """The pre-injury best lies before the alert window; the server reads it all the same."""
+    clock.now = at(30, 60)
+    wrist = new_id(clock.now)
+    status = {"limb": "left_arm", "status": "injured", "since": "2026-01-05"}
+    await push_all(
+        user, [user.op("limb_status", wrist, f, v, clock.now) for f, v in status.items()]
+    )
+    # A balanced second exercise of the other limb kind shares nothing with the injury.
+    history = set_ops(user, injured_arm((28, 30), 13), clock.now, ROW)
+    history += set_ops(user, steady(50, 50), clock.now, "single-leg-press")
+    await push_all(user, history)
+    await services_of(app).insight.evaluate(await account_id(user))
+    alerts = alerts_in(await user.pull_all())
+    assert sorted((a["kind"], a["exercise"], a["side"]) for a in alerts.values()) == [
+        ("baseline", ROW, "left"),
+        ("lsi", ROW, "left"),
+    ]

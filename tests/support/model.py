@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import text
 
 from backend.db.engine import Database
-from backend.services.set_projection import COLUMNS
+from backend.services.projectors import COLUMNS
 from sync.canon import canon
 from sync.merge import DELETED, FieldValue
 from sync.wire import Op

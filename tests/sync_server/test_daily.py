@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from backend.db import daily as daily_rows
 from backend.db.daily_rows import READ_COLUMNS, figures_of
-from backend.domain.strength import DayFigures, SetEntry, daily_figures
+from backend.domain.strength import DayFigures, SetEntry, daily_figures, local_day
+from backend.services import daily as services_daily
 from backend.services.container import Services
 from sync.hlc import Hlc
 from tests.sync_server.conftest import T0, Replica, new_account, new_id
@@ -117,3 +120,72 @@ async def test_time_zone_change_moves_days(services: Services) -> None:
     assert {str(f.day) for f in await stored(services, device.account_id)} == {"2026-11-19"}
     await services.time_zones.set(device.account_id, "America/New_York")
     assert {str(f.day) for f in await stored(services, device.account_id)} == {"2026-11-18"}
+
+
+async def test_a_push_touching_one_day_reads_only_that_days_sets(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The aggregate is refreshed from the touched day's sets, not the exercise's history."""
+    (device,) = await new_account(services)
+    await services.time_zones.set(device.account_id, "Europe/Berlin")
+    # Three sets a day for ten days, the last of them the day Berlin's clocks go back.
+    first_day = DST_END - 9 * 24 * HOUR
+    history = [first_day + day * 24 * HOUR + n * HOUR for day in range(10) for n in range(3)]
+    ids = [new_id() for _ in history]
+    writes = [
+        (sid, f, v) for sid, at in zip(ids, history, strict=True) for f, v in full_set(at).items()
+    ]
+    await push(device, writes, T0)
+    read: list[tuple[Any, ...]] = []
+    sets_in = daily_rows.sets_in
+
+    async def recording(*args: Any) -> list[tuple[Any, ...]]:
+        rows = await sets_in(*args)
+        read.extend(rows)
+        return rows
+
+    monkeypatch.setattr(daily_rows, "sets_in", recording)
+    touched = DST_END + 2 * HOUR
+    record = new_id()
+    await push(device, [(record, f, v) for f, v in full_set(touched).items()], T0 + 1000)
+
+    zone = ZoneInfo("Europe/Berlin")
+    day = local_day(touched, zone)
+    assert sorted(row[4] for row in read) == sorted(
+        [at for at in history if local_day(at, zone) == day] + [touched]
+    )
+    assert await stored(services, device.account_id) == await expected(
+        services, device.account_id, zone
+    )
+
+
+async def test_a_time_zone_change_rebuilds_the_days_a_few_sets_at_a_time(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each step of the rebuild reads a bounded number of sets; together they redo every day."""
+    (device,) = await new_account(services)
+    history = [DST_END + day * 24 * HOUR + n * 5 * HOUR for day in range(-6, 6) for n in range(3)]
+    ids = [new_id() for _ in history]
+    writes = [
+        (sid, f, v) for sid, at in zip(ids, history, strict=True) for f, v in full_set(at).items()
+    ]
+    await push(device, writes, T0)
+    steps: list[int] = []
+    sets_in = daily_rows.sets_in
+
+    async def recording(*args: Any) -> list[tuple[Any, ...]]:
+        rows = await sets_in(*args)
+        steps.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(services_daily, "REBUILD_SETS", 4)
+    monkeypatch.setattr(daily_rows, "sets_in", recording)
+    await services.time_zones.set(device.account_id, "Pacific/Kiritimati")  # UTC+14
+    # A step ends on the day its count reaches 4 sets (3 a day): at most 6 of them, plus the
+    # sets the new zone moves in from a neighbouring day.
+    assert len(steps) >= 5
+    assert max(steps) <= 9
+    assert sum(steps) >= len(history)
+    assert await stored(services, device.account_id) == await expected(
+        services, device.account_id, ZoneInfo("Pacific/Kiritimati")
+    )

@@ -1,14 +1,15 @@
 """A push that stores nothing writes nothing: no sequence bump, no row, no fsync.
 
 A client retrying an acknowledged batch, or a batch every op of which is refused, must not cost
-a write transaction (nor wake pullers with an empty sequence number). The writer engine's
-statements are recorded: the batch may read, but never INSERT, UPDATE or DELETE.
+a write transaction (nor wake pullers with an empty sequence number). The writer's statements
+(through SQLAlchemy, and on SQLite its raw connection's) are recorded: the batch may read, but
+never INSERT, UPDATE or DELETE.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from msgspec.structs import replace
@@ -22,8 +23,15 @@ from tests.sync_server.conftest import NOW, Replica, new_account, new_id
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
-@contextmanager
-def writer_statements(services: Services) -> Iterator[list[str]]:
+async def _trace_sqlite_writer(services: Services, trace: Callable[[str], None] | None) -> None:
+    """SQLite's units of work run on the writer's raw connection, past SQLAlchemy's events."""
+    if services.db.is_sqlite:
+        async with services.db.writer.connect() as conn:
+            await (await conn.get_raw_connection()).driver_connection.set_trace_callback(trace)
+
+
+@asynccontextmanager
+async def writer_statements(services: Services) -> AsyncIterator[list[str]]:
     seen: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -31,10 +39,12 @@ def writer_statements(services: Services) -> Iterator[list[str]]:
 
     engine = services.db.writer.sync_engine
     event.listen(engine, "before_cursor_execute", record)
+    await _trace_sqlite_writer(services, lambda statement: seen.append(statement.upper()))
     try:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", record)
+        await _trace_sqlite_writer(services, None)
 
 
 def writes(statements: list[str]) -> list[str]:
@@ -76,7 +86,7 @@ async def test_batches_that_store_nothing_write_nothing(services: Services) -> N
         ),
     }
     for name, (device, ops) in idle.items():
-        with writer_statements(services) as statements:
+        async with writer_statements(services) as statements:
             results = (await device.push(ops)).results
         assert all(r.status in ("duplicate", "rejected") for r in results), (name, results)
         assert writes(statements) == [], name
@@ -86,7 +96,7 @@ async def test_batches_that_store_nothing_write_nothing(services: Services) -> N
         ), name
 
     # The same detector sees the writes of a batch that stores something.
-    with writer_statements(services) as statements:
+    async with writer_statements(services) as statements:
         results = (await a.push([stored[0], fresh(a, a_record, 9)])).results
     assert [r.status for r in results] == ["duplicate", "applied"]
     assert any(s.startswith("INSERT INTO OP_LOG") for s in writes(statements))

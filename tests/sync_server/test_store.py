@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from backend.services import sync_store
+from backend.db import sync_store
+from backend.services.changes import field_rows
 from backend.services.container import Services
 from backend.services.sync_checks import CheckedOp
 from sync.canon import canon
@@ -56,7 +57,7 @@ async def test_upsert_applies_the_merge_rule_in_sql(
     ]
     for seq, op in enumerate(ops, start=1):
         async with services.db.write() as conn:
-            await sync_store.upsert_fields(conn, device.account_id, seq, [checked(op)])
+            await sync_store.upsert_fields(conn, field_rows(device.account_id, seq, [checked(op)]))
     assert await server_state(services.db, device.account_id) == model_state(merge_all(ops))
 
 
@@ -68,7 +69,9 @@ async def test_stored_values_and_hlcs_sort_bytewise(services: Services) -> None:
         for i, note in enumerate(TRICKY)
     ]
     async with services.db.write() as conn:
-        await sync_store.upsert_fields(conn, device.account_id, 1, [checked(op) for op in ops])
+        await sync_store.upsert_fields(
+            conn, field_rows(device.account_id, 1, [checked(op) for op in ops])
+        )
     async with services.db.read() as conn:
         values = (await conn.execute(text("SELECT value FROM field_state ORDER BY value"))).all()
         hlcs = (await conn.execute(text("SELECT hlc FROM field_state ORDER BY hlc"))).all()
@@ -83,7 +86,7 @@ async def test_upsert_never_moves_a_row_to_another_account(services: Services) -
     first = Op(new_id(), "set", record, "reps", 5, Hlc(T0, 0, owner.device_id).encode())
     later = Op(new_id(), "set", record, "reps", 9, Hlc(T0 + 9, 0, other.device_id).encode())
     async with services.db.write() as conn:
-        await sync_store.upsert_fields(conn, owner.account_id, 1, [checked(first)])
-        await sync_store.upsert_fields(conn, other.account_id, 2, [checked(later)])
+        await sync_store.upsert_fields(conn, field_rows(owner.account_id, 1, [checked(first)]))
+        await sync_store.upsert_fields(conn, field_rows(other.account_id, 2, [checked(later)]))
     assert await server_state(services.db, owner.account_id) == model_state(merge_all([first]))
     assert await server_state(services.db, other.account_id) == {}

@@ -1,19 +1,15 @@
-"""SQL of the sync hot path, run at driver level (``backend.services.sql``) over the tables.
-
-Both engines speak ``ON CONFLICT … DO UPDATE … WHERE``.
-"""
+"""The sync tables: the op log, record ownership, merged field state, ``logged_set`` and each
+account's sequence counter. Both engines speak ``ON CONFLICT … DO UPDATE … WHERE``."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
+from backend.db.connection import Connection
+from backend.db.driver import bigint, bulk, fetch, ids, is_pg, text
+from backend.db.driver import execute as run
 from backend.domain.records import SERVER_RECORDS
-from backend.services.sql import bigint, bulk, fetch, ids, is_pg, text
-from backend.services.sql import execute as run
-from backend.services.sync_checks import CheckedOp
 
 
 class OpRow(NamedTuple):
@@ -65,7 +61,7 @@ _SET_CONFLICT = (
 )
 
 
-async def lock_account(conn: AsyncConnection, account_id: int) -> None:
+async def lock_account(conn: Connection, account_id: int) -> None:
     """Serialise this account's pushes until commit without writing anything.
 
     SQLite has one writer, which already serialises every push. PostgreSQL takes a
@@ -76,13 +72,13 @@ async def lock_account(conn: AsyncConnection, account_id: int) -> None:
         await run(conn, "SELECT pg_advisory_xact_lock(?)", (account_id,))
 
 
-async def bump_seq(conn: AsyncConnection, account_id: int) -> int:
+async def bump_seq(conn: Connection, account_id: int) -> int:
     sql = "UPDATE sync_counter SET seq = seq + 1 WHERE account_id = ? RETURNING seq"
     (row,) = await fetch(conn, sql, (account_id,))
     return int(row[0])
 
 
-async def load_ops(conn: AsyncConnection, op_ids: Sequence[str]) -> dict[str, OpRow]:
+async def load_ops(conn: Connection, op_ids: Sequence[str]) -> dict[str, OpRow]:
     sql = (
         "SELECT op_id, account_id, record_type, record_id, field, value, hlc FROM op_log "
         "WHERE op_id {ids}"
@@ -91,7 +87,7 @@ async def load_ops(conn: AsyncConnection, op_ids: Sequence[str]) -> dict[str, Op
 
 
 async def claim_records(
-    conn: AsyncConnection, account_id: int, wanted: dict[str, str], *, by_server: bool = False
+    conn: Connection, account_id: int, wanted: dict[str, str], *, by_server: bool = False
 ) -> dict[str, tuple[int, str]]:
     """Insert unseen record ids for ``account_id``; return every known id's (owner, type).
 
@@ -99,34 +95,37 @@ async def claim_records(
     """
     owners = await _load_records(conn, list(wanted))
     fresh = [
-        rid
+        (rid, account_id, kind)
         for rid, kind in wanted.items()
         if rid not in owners and (by_server or kind not in SERVER_RECORDS)
     ]
-    if fresh:
-        await bulk(
-            conn,
-            "record",
-            [*text("record_id"), *bigint("account_id"), *text("record_type")],
-            [(rid, account_id, wanted[rid]) for rid in fresh],
-            "ON CONFLICT (record_id) DO NOTHING",
-        )
-        # Read back: a concurrent push of another account may have claimed the same id first.
-        owners.update(await _load_records(conn, fresh))
+    if not fresh:
+        return owners
+    if not is_pg(conn):
+        # SQLite's one writer: nothing else can have claimed them since the read.
+        await bulk(conn, "record", _RECORD_COLUMNS, fresh, _RECORD_CONFLICT)
+        owners.update({rid: (account_id, kind) for rid, _, kind in fresh})
+        return owners
+    claimed = await bulk(conn, "record", _RECORD_COLUMNS, fresh, _RECORD_CONFLICT, "record_id")
+    owners.update({rid: (account_id, wanted[rid]) for (rid,) in claimed})
+    # An id the insert did not claim was claimed meanwhile by another account's push.
+    lost = [rid for rid, _, _ in fresh if rid not in owners]
+    if lost:
+        owners.update(await _load_records(conn, lost))
     return owners
 
 
-async def _load_records(
-    conn: AsyncConnection, record_ids: Sequence[str]
-) -> dict[str, tuple[int, str]]:
+_RECORD_COLUMNS = [*text("record_id"), *bigint("account_id"), *text("record_type")]
+_RECORD_CONFLICT = "ON CONFLICT (record_id) DO NOTHING"
+
+
+async def _load_records(conn: Connection, record_ids: Sequence[str]) -> dict[str, tuple[int, str]]:
     sql = "SELECT record_id, account_id, record_type FROM record WHERE record_id {ids}"
     rows = await fetch(conn, sql, (ids(conn, record_ids),))
     return {rid: (owner, kind) for rid, owner, kind in rows}
 
 
-async def load_fields(
-    conn: AsyncConnection, account_id: int, record_ids: Collection[str]
-) -> FieldMap:
+async def load_fields(conn: Connection, account_id: int, record_ids: Collection[str]) -> FieldMap:
     # Unary + keeps the owner guard but stops both planners from preferring the account's
     # index (a scan of all its rows) over the primary key on record_id.
     sql = (
@@ -141,44 +140,42 @@ async def load_fields(
     return state
 
 
-async def insert_ops(
-    conn: AsyncConnection,
-    account_id: int,
-    device_id: str,
-    seq: int,
-    now_ms: int,
-    ops: Sequence[CheckedOp],
-) -> None:
-    rows = [
-        (
-            c.op.op_id,
-            account_id,
-            device_id,
-            c.op.record_type,
-            c.op.record_id,
-            c.op.field,
-            c.canon,
-            c.op.hlc,
-            seq,
-            now_ms,
-        )
-        for c in ops
-    ]
+# (op_id, account_id, device_id, record_type, record_id, field, value, hlc, seq, received_at_ms)
+OpLogRow = tuple[str, int, str, str, str, str, str, str, int, int]
+# (record_id, field, account_id, record_type, value, hlc, seq)
+FieldRow = tuple[str, str, int, str, str, str, int]
+
+
+async def insert_ops(conn: Connection, rows: Sequence[OpLogRow]) -> None:
     await bulk(conn, "op_log", _OP_COLUMNS, rows, "ON CONFLICT (op_id) DO NOTHING")
 
 
-async def upsert_fields(
-    conn: AsyncConnection, account_id: int, seq: int, winners: Sequence[CheckedOp]
-) -> None:
-    rows = [
-        (c.op.record_id, c.op.field, account_id, c.op.record_type, c.canon, c.op.hlc, seq)
-        for c in winners
-    ]
+async def upsert_fields(conn: Connection, rows: Sequence[FieldRow]) -> None:
+    """Write merged winners; the merge rule in the statement keeps a newer stored value."""
     await bulk(conn, "field_state", _FIELD_COLUMNS, rows, _FIELD_CONFLICT)
 
 
+async def owned_count(conn: Connection, account_id: int, record_ids: Sequence[str]) -> int:
+    """How many of ``record_ids`` are the account's records."""
+    count = 0
+    for start in range(0, len(record_ids), 5000):
+        sql = "SELECT count(*) FROM record WHERE account_id = ? AND record_id {ids}"
+        part = record_ids[start : start + 5000]
+        ((found,),) = await fetch(conn, sql, (account_id, ids(conn, part)))
+        count += int(found)
+    return count
+
+
+async def owners(conn: Connection, record_ids: Sequence[str]) -> dict[str, tuple[int, str]]:
+    """(owner, record type) of each known id among ``record_ids``."""
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(record_ids), 5000):
+        found.update(await _load_records(conn, record_ids[start : start + 5000]))
+    return found
+
+
 async def write_sets(
-    conn: AsyncConnection,
+    conn: Connection,
     account_id: int,
     seq: int,
     upserts: Sequence[dict[str, Any]],

@@ -1,0 +1,168 @@
+"""``apply_changes``: the one way ops reach the op log, from a device's push, the server's own
+alerts and imports alike (docs/architecture.md, "Sync" and "The write path").
+
+In the caller's transaction: take the account's turn, answer retries as duplicates, claim new
+record ids, bump the sequence, merge by the sync contract's rule (``sync.merge``), log the ops,
+upsert the winners and run the projector of each changed record type (``projectors``). Every
+statement is a ``backend.db`` call, so on SQLite the whole unit runs on the writer's thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from backend.db import sync_store
+from backend.db.connection import Connection
+from backend.db.sync_store import FieldRow, OpLogRow
+from backend.services.projectors import PROJECTORS, Projection
+from backend.services.sync_checks import CheckedOp
+from sync.merge import merge_key
+from sync.wire import OpResult, OpStatus
+
+# Record types whose changes can raise or clear an imbalance alert.
+JUDGED = frozenset({"set", "limb_status", "exercise"})
+
+
+@dataclass
+class ChangeBatch:
+    """Working state of one batch: results by op index and the ops still in play."""
+
+    results: list[OpResult | None]
+    candidates: list[CheckedOp] = field(default_factory=list)
+    # Later copies of an op within the batch: (copy, first); a copy shares its first's fate.
+    copies: list[tuple[CheckedOp, CheckedOp]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, ops: Sequence[CheckedOp]) -> ChangeBatch:
+        """A batch of ops already checked and indexed 0..n-1."""
+        return cls(results=[None] * len(ops), candidates=list(ops))
+
+    def settle(self, checked: CheckedOp, status: OpStatus, reason: str | None = None) -> None:
+        self.results[checked.index] = OpResult(checked.op.op_id, status, reason)
+
+    def status(self, checked: CheckedOp) -> OpStatus | None:
+        result = self.results[checked.index]
+        return None if result is None else result.status
+
+    def settled(self) -> list[OpResult]:
+        return [result for result in self.results if result is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    seq: int | None  # the batch's sequence number; None when it wrote nothing
+    judged: bool  # it changed a record type alerts are judged on
+
+
+def field_rows(account_id: int, seq: int, winners: Sequence[CheckedOp]) -> list[FieldRow]:
+    return [
+        (c.op.record_id, c.op.field, account_id, c.op.record_type, c.canon, c.op.hlc, seq)
+        for c in winners
+    ]
+
+
+async def apply_changes(
+    conn: Connection,
+    account_id: int,
+    node: str,
+    batch: ChangeBatch,
+    now_ms: int,
+    *,
+    by_server: bool = False,
+) -> Applied:
+    """Apply the batch's candidates as written by replica ``node``; settles every candidate."""
+    # Batches of one account take turns from here to commit, so a retry racing its original
+    # is judged after it. A batch of nothing but duplicates and refusals ends before writing
+    # anything: no sequence bump, no row, no fsync.
+    await sync_store.lock_account(conn, account_id)
+    await _drop_known_ops(conn, account_id, batch)
+    await _drop_foreign_records(conn, account_id, batch, by_server)
+    if not batch.candidates:
+        return Applied(None, False)
+    # The counter row lock, held to commit, makes commit order = seq order.
+    seq = await sync_store.bump_seq(conn, account_id)
+
+    records = {checked.op.record_id for checked in batch.candidates}
+    state = await sync_store.load_fields(conn, account_id, records)
+    changed: dict[tuple[str, str], CheckedOp] = {}
+    # Greatest merge key first: the first op seen per key is the batch's winner if it beats
+    # the stored value; the rest are superseded.
+    for checked in sorted(
+        batch.candidates, key=lambda c: merge_key(c.op.hlc, c.canon), reverse=True
+    ):
+        op = checked.op
+        key = (op.record_id, op.field)
+        current = state.setdefault(op.record_id, {}).get(op.field)
+        if key not in changed and (
+            current is None or merge_key(op.hlc, checked.canon) > merge_key(*current)
+        ):
+            changed[key] = checked
+            state[op.record_id][op.field] = (op.hlc, checked.canon)
+            batch.settle(checked, "applied")
+        else:
+            batch.settle(checked, "superseded")
+
+    await sync_store.insert_ops(conn, _log_rows(account_id, node, seq, now_ms, batch.candidates))
+    await sync_store.upsert_fields(conn, field_rows(account_id, seq, list(changed.values())))
+    by_type: dict[str, set[str]] = {}
+    for checked in changed.values():
+        by_type.setdefault(checked.op.record_type, set()).add(checked.op.record_id)
+    for record_type, record_ids in sorted(by_type.items()):
+        project = PROJECTORS.get(record_type)
+        if project is not None:
+            mine = {rid: state[rid] for rid in sorted(record_ids)}
+            await project(conn, Projection(account_id, seq, now_ms, mine))
+    return Applied(seq, not JUDGED.isdisjoint(by_type))
+
+
+def _log_rows(
+    account_id: int, node: str, seq: int, now_ms: int, ops: Sequence[CheckedOp]
+) -> list[OpLogRow]:
+    rows: list[OpLogRow] = []
+    for c in ops:
+        op = c.op
+        kind, record, name = op.record_type, op.record_id, op.field
+        rows.append((op.op_id, account_id, node, kind, record, name, c.canon, op.hlc, seq, now_ms))
+    return rows
+
+
+async def _drop_known_ops(conn: Connection, account_id: int, batch: ChangeBatch) -> None:
+    """A retry is acknowledged again as a duplicate; its id reused for other content is not."""
+    known = await sync_store.load_ops(conn, [c.op.op_id for c in batch.candidates])
+    if not known:
+        return
+    remaining = []
+    for checked in batch.candidates:
+        row = known.get(checked.op.op_id)
+        if row is None:
+            remaining.append(checked)
+        elif row.account_id == account_id and checked.same_content(
+            row.record_type, row.record_id, row.field, row.value, row.hlc
+        ):
+            batch.settle(checked, "duplicate")
+        else:
+            batch.settle(checked, "rejected", "op_id_conflict")
+    batch.candidates = remaining
+
+
+async def _drop_foreign_records(
+    conn: Connection, account_id: int, batch: ChangeBatch, by_server: bool
+) -> None:
+    """Claim new record ids for this account; refuse ids owned by another or of another type."""
+    wanted = {c.op.record_id: c.op.record_type for c in batch.candidates}
+    owners = await sync_store.claim_records(conn, account_id, wanted, by_server=by_server)
+    remaining = []
+    for checked in batch.candidates:
+        known = owners.get(checked.op.record_id)
+        if known is None:
+            batch.settle(checked, "rejected", "unknown_record")
+            continue
+        owner, record_type = known
+        if owner != account_id:
+            batch.settle(checked, "rejected", "foreign_record")
+        elif record_type != checked.op.record_type:
+            batch.settle(checked, "rejected", "record_type_mismatch")
+        else:
+            remaining.append(checked)
+    batch.candidates = remaining
