@@ -39,6 +39,7 @@ from backend.api.sync import pull, push
 from backend.api.your_data import YourDataController
 from backend.db import sessions
 from backend.db.engine import Database
+from backend.db.leader import Leadership
 from backend.db.listener import Listener
 from backend.db.schema import require_servable
 from backend.domain.errors import SidewiseError, TooManyRequests
@@ -105,7 +106,11 @@ def build_services(
     accounts = Accounts(db, passwords, wall, entropy, settings.session_days, throttle, cache)
     insight = Insight(db, clock, entropy, settings.alert_window_days)
     housekeeping = Housekeeping(db, wall)
-    insight_loop = InsightLoop(insight, db, wall, housekeeping=housekeeping.prune)
+    # On PostgreSQL one process of all evaluates and sweeps: the leader.
+    leadership = None if db.is_sqlite else Leadership(db.url)
+    insight_loop = InsightLoop(
+        insight, db, wall, housekeeping=housekeeping.prune, leadership=leadership
+    )
     push = SyncPush(db, clock, devices, settings.sync_max_ops, insight_loop.notify)
     return Services(
         db=db,
