@@ -71,6 +71,46 @@ def test_the_cache_stays_within_its_capacity() -> None:
     assert [cache.get(f"t{n}", 0) for n in range(5)] == [None, None, None, 3, None]
 
 
+async def test_an_ending_waits_for_every_other_listening_process() -> None:
+    cache: SessionCache[str] = SessionCache(shared=True, confirm_s=5.0)
+    cache.listening(True)
+    cache.me = "a"
+
+    async def listening_now() -> set[str]:
+        return {"a", "b", "c"}
+
+    cache.listeners = listening_now
+    cache.put("h", "ada", 1, 10_000, cache.generation)
+
+    async def end() -> None:
+        async with cache.ending("a:1"):
+            cache.acked("b", "a:1")  # an answer may arrive before the commit's reply
+
+    ending = asyncio.create_task(end())
+    await asyncio.sleep(0.05)
+    assert cache.get("h", 0) is None  # forgotten here at once
+    assert not ending.done()  # "c" has not answered
+    cache.acked("c", "t:other")
+    await asyncio.sleep(0.05)
+    assert not ending.done()
+    cache.acked("c", "a:1")
+    async with asyncio.timeout(1):
+        await ending
+
+
+async def test_an_ending_stops_waiting_for_a_silent_process() -> None:
+    cache: SessionCache[str] = SessionCache(shared=True, confirm_s=0.1)
+    cache.listening(True)
+
+    async def listening_now() -> set[str]:
+        return {"silent"}
+
+    cache.listeners = listening_now
+    async with asyncio.timeout(2):
+        async with cache.ending("t:h"):
+            pass
+
+
 # -- through the API, on both engines ----------------------------------------------------------
 
 
