@@ -77,6 +77,7 @@ bench: $(VENV)/.synced
 	$(PY) -m bench.dispatch
 	$(PY) -m bench.your_data
 	$(PY) -m bench.pwa
+	$(PY) -m bench.sessions
 
 # Refresh pwa/vendor/ from the npm registry (versions pinned in pwa/tools/vendor.py); commit the result.
 vendor:

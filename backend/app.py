@@ -37,7 +37,10 @@ from backend.api.quiet_hours import QuietHoursController
 from backend.api.session import CookiePolicy
 from backend.api.sync import pull, push
 from backend.api.your_data import YourDataController
+from backend.db import sessions
 from backend.db.engine import Database
+from backend.db.leader import Leadership
+from backend.db.listener import Listener
 from backend.db.schema import require_servable
 from backend.domain.errors import SidewiseError, TooManyRequests
 from backend.domain.throttle import Rate
@@ -46,7 +49,7 @@ from backend.push.sender import PushSender
 from backend.push.vapid import VapidKey, VapidKeyMissing, load_vapid
 from backend.services.account_deletion import AccountDeletion
 from backend.services.account_security import AccountSecurity
-from backend.services.accounts import Accounts
+from backend.services.accounts import Accounts, Sessions
 from backend.services.charts import Charts
 from backend.services.container import Services
 from backend.services.devices import DeviceRegistry
@@ -97,10 +100,17 @@ def build_services(
     clock = ServerClock(wall, entropy.token_bytes(8).hex())
     throttle = Throttle(db, wall, throttle_limits(settings))
     devices = DeviceRegistry(db, wall, entropy, throttle, settings.max_devices)
-    accounts = Accounts(db, passwords, wall, entropy, settings.session_days, throttle)
+    # SQLite runs one server process, which forgets ended sessions itself; on PostgreSQL the
+    # cache is trusted only while the process hears the others (``session_listener``).
+    cache = Sessions(shared=not db.is_sqlite)
+    accounts = Accounts(db, passwords, wall, entropy, settings.session_days, throttle, cache)
     insight = Insight(db, clock, entropy, settings.alert_window_days)
     housekeeping = Housekeeping(db, wall)
-    insight_loop = InsightLoop(insight, db, wall, housekeeping=housekeeping.prune)
+    # On PostgreSQL one process of all evaluates and sweeps: the leader.
+    leadership = None if db.is_sqlite else Leadership(db.url)
+    insight_loop = InsightLoop(
+        insight, db, wall, housekeeping=housekeeping.prune, leadership=leadership
+    )
     push = SyncPush(db, clock, devices, settings.sync_max_ops, insight_loop.notify)
     return Services(
         db=db,
@@ -123,13 +133,31 @@ def build_services(
             settings.max_subscriptions,
         ),
         quiet_hours=QuietHoursSettings(db, wall),
-        account_security=AccountSecurity(db, passwords, wall, throttle),
+        account_security=AccountSecurity(db, passwords, wall, throttle, cache),
         security_log=SecurityLog(db),
         housekeeping=housekeeping,
         importer=Importer(db, push),
         exporter=Exporter(db),
-        deletion=AccountDeletion(db, passwords),
+        deletion=AccountDeletion(db, passwords, cache),
     )
+
+
+def session_listener(services: Services) -> Listener | None:
+    """On PostgreSQL, what lets this process hear sessions ended by any other, and lets the
+    process ending them know who has to answer."""
+    db = services.db
+    if db.is_sqlite:
+        return None
+    cache = services.accounts.cache
+    listener = Listener(db.url, cache.heard, cache.acked, cache.listening)
+
+    async def listening_now() -> set[str]:
+        async with db.read() as conn:
+            return await sessions.listeners(conn)
+
+    cache.me = listener.id
+    cache.listeners = listening_now
+    return listener
 
 
 def throttle_limits(settings: Settings) -> Limits:
@@ -207,7 +235,11 @@ def create_app(
     cookie_policy = CookiePolicy(settings.production, settings.session_days * 86_400)
 
     @asynccontextmanager
-    async def lifespan(_app: Litestar) -> AsyncIterator[None]:
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        listener = session_listener(services)
+        app.state.session_listener = listener
+        if listener is not None:
+            listener.start()
         key = services.subscriptions.key
         pushing = None
         if settings.dispatches_in_app and key is not None:
@@ -221,6 +253,8 @@ def create_app(
                 await pushing[0].stop()
                 await asyncio.to_thread(pushing[1].close)
             await services.insight_loop.stop()
+            if listener is not None:
+                await listener.stop()
             await services.db.dispose()
 
     allow: dict[str, str] = {}  # filled from the routes once the app has them

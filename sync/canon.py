@@ -38,6 +38,12 @@ def check_value(value: object) -> Scalar:
 
     A string with several faults reports the first of: lone surrogate, control character, not NFC.
     """
+    # Fast paths for what nearly every op carries: a plain int, and printable ASCII text, which
+    # holds no control character (ASCII's are 0x00-0x1f and 0x7f), no surrogate and is NFC.
+    if type(value) is int and -MAX_SAFE_INT <= value <= MAX_SAFE_INT:
+        return value
+    if isinstance(value, str) and value.isascii() and value.isprintable():
+        return value
     # bool before int: it is an int subclass but must stay a boolean.
     if value is None or isinstance(value, bool):
         return value
@@ -71,5 +77,7 @@ def canon(value: Scalar) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, str):
+        if "\\" not in value and '"' not in value:  # nothing to escape
+            return f'"{value}"'
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     raise InvalidValue("type", f"not a JSON scalar: {type(value).__name__}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 import msgspec
 
@@ -21,9 +22,9 @@ _DAY_MS = 86_400_000
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _NODE = re.compile(r"[0-9a-f]{16}")
 # [0-9] rather than \d, which would also match non-ASCII digits.
-_TEXT = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\.([0-9]{3})Z"
-    r"-([0-9A-F]{4})-([0-9a-f]{16})"
+_SHAPE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{3}Z"
+    r"-[0-9A-F]{4}-[0-9a-f]{16}"
 )
 
 
@@ -75,18 +76,28 @@ class Hlc(msgspec.Struct, frozen=True, order=True):
 
     @classmethod
     def parse(cls, text: str) -> Hlc:
-        match = _TEXT.fullmatch(text)
-        if match is None:
+        """One regular-expression match checks the shape (no groups to build), then the fields
+        are sliced from their fixed offsets; a day's milliseconds are computed once."""
+        if _SHAPE.fullmatch(text) is None:
             raise HlcFormatError(f"not an HLC: {text!r}")
-        year, month, day, hour, minute, sec, millis = (int(g) for g in match.groups()[:7])
-        try:
-            days = date(year, month, day).toordinal() - _EPOCH_ORDINAL
-        except ValueError:
-            raise HlcFormatError(f"not a calendar date: {text!r}") from None
-        if hour > 23 or minute > 59 or sec > 59:
-            raise HlcFormatError(f"not a time of day: {text!r}")
-        wall_ms = days * _DAY_MS + ((hour * 60 + minute) * 60 + sec) * 1000 + millis
-        return _check(cls(wall_ms, int(match.group(8), 16), match.group(9)))
+        day_ms = _day_ms(text[:10])
+        if day_ms is None:
+            raise HlcFormatError(f"not a calendar date: {text!r}")
+        time_ms = ((int(text[11:13]) * 60 + int(text[14:16])) * 60 + int(text[17:19])) * 1000
+        wall_ms = day_ms + time_ms + int(text[20:23])
+        if wall_ms < 0:  # before 1970; four-digit years and counters bound the rest
+            raise HlcFormatError(f"wall_ms out of range: {wall_ms}")
+        return cls(wall_ms, int(text[25:29], 16), text[30:])
+
+
+@lru_cache(maxsize=4096)
+def _day_ms(day: str) -> int | None:
+    """Epoch milliseconds of a ``YYYY-MM-DD`` day (ops of one push share a few days)."""
+    try:
+        ordinal = date(int(day[:4]), int(day[5:7]), int(day[8:10])).toordinal()
+    except ValueError:
+        return None
+    return (ordinal - _EPOCH_ORDINAL) * _DAY_MS
 
 
 def _check(clock: Hlc) -> Hlc:

@@ -17,7 +17,16 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "sync": ("sync", "msgspec"),
     "backend.domain": ("backend.domain", "msgspec"),
     # msgspec: the domain's values are msgspec structs, converted to and from rows here.
-    "backend.db": ("backend.db", "backend.domain", "sqlmodel", "sqlalchemy", "alembic", "msgspec"),
+    # asyncpg: the connection that LISTENs for ended sessions and holds the leader's lock.
+    "backend.db": (
+        "backend.db",
+        "backend.domain",
+        "sqlmodel",
+        "sqlalchemy",
+        "alembic",
+        "msgspec",
+        "asyncpg",
+    ),
     # Not sqlalchemy: services call backend.db, which runs the statements.
     "backend.services": (
         "backend.services",
@@ -68,13 +77,6 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "backend.services": ("backend.db.driver", "backend.db.tables"),
 }
 
-# Services whose SQL has not moved to backend.db yet: they may still import sqlalchemy and hold
-# statements. This list only shrinks; a module leaves it once backend.db holds its SQL.
-STILL_HOLDING_SQL = frozenset(
-    {
-        "backend.services.accounts",
-    }
-)
 
 # A statement in a string: its leading clause, written the way every statement here is.
 SQL = re.compile(
@@ -120,11 +122,9 @@ def _under(imported: str, prefixes: tuple[str, ...]) -> bool:
     return any(imported == p or imported.startswith(p + ".") for p in prefixes)
 
 
-def allowed(layer: str, imported: str, module: str = "") -> bool:
+def allowed(layer: str, imported: str) -> bool:
     top = imported.split(".")[0]
     if top in sys.stdlib_module_names or top == "__future__":
-        return True
-    if module in STILL_HOLDING_SQL and top == "sqlalchemy":
         return True
     return _under(imported, ALLOWED[layer]) and not _under(imported, FORBIDDEN.get(layer, ()))
 
@@ -159,31 +159,19 @@ def services() -> list[tuple[str, Path]]:
 @pytest.mark.parametrize(("module", "path"), modules(), ids=[m for m, _ in modules()])
 def test_module_imports_only_what_its_layer_allows(module: str, path: Path) -> None:
     layer = layer_of(module)
-    bad = [name for name in imports(path) if not allowed(layer, name, module)]
+    bad = [name for name in imports(path) if not allowed(layer, name)]
     assert not bad, f"{module} ({layer}) must not import {bad}"
 
 
 @pytest.mark.parametrize(
     ("module", "path"),
-    [s for s in services() if s[0] not in STILL_HOLDING_SQL],
-    ids=[m for m, _ in services() if m not in STILL_HOLDING_SQL],
+    list(services()),
+    ids=[m for m, _ in services()],
 )
 def test_services_hold_no_sql(module: str, path: Path) -> None:
     """Statements live in backend.db, each module named for the tables it owns."""
     found = sql_in(path)
     assert not found, f"{module} holds SQL (move it to backend.db): {found}"
-
-
-def test_the_list_of_services_still_holding_sql_only_names_ones_that_do() -> None:
-    """A module whose SQL moved leaves the list, so it cannot take SQL back in."""
-    paths = dict(services())
-    stale = sorted(
-        m
-        for m in STILL_HOLDING_SQL
-        if m not in paths
-        or (not sql_in(paths[m]) and all(allowed(layer_of(m), n) for n in imports(paths[m])))
-    )
-    assert not stale, f"no SQL left in {stale}: remove them from STILL_HOLDING_SQL"
 
 
 def test_the_rules_catch_a_forbidden_import(tmp_path: Path) -> None:

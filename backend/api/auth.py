@@ -38,7 +38,7 @@ def _signed_in(
         AccountOut(
             id=session.account.account_id,
             email=session.account.email,
-            time_zone=session.account.time_zone,
+            time_zone=session.time_zone,
         ),
         status_code=status,
     )
@@ -112,8 +112,9 @@ class AuthController(Controller):
         security=SIGNED_IN,
         responses=problems(401),
     )
-    async def me(self, account: AccountDep) -> AccountOut:
-        return AccountOut(id=account.account_id, email=account.email, time_zone=account.time_zone)
+    async def me(self, account: AccountDep, services: ServicesDep) -> AccountOut:
+        time_zone = await services.accounts.time_zone(account.account_id)
+        return AccountOut(id=account.account_id, email=account.email, time_zone=time_zone)
 
     @put(
         "/me/time-zone",

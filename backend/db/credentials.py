@@ -28,11 +28,30 @@ async def set_password_hash(conn: Connection, account_id: int, password_hash: st
     await execute(conn, sql, (password_hash, account_id))
 
 
-async def end_sessions(conn: Connection, account_id: int, keep: str | None = None) -> int:
-    """Delete the account's sessions, but the one whose token hash is ``keep``: how many."""
-    if keep is None:
-        result = await execute(conn, "DELETE FROM web_session WHERE account_id = ?", (account_id,))
-    else:
-        sql = "DELETE FROM web_session WHERE account_id = ? AND token_hash <> ?"
-        result = await execute(conn, sql, (account_id, keep))
-    return int(result.rowcount)
+class SignInRow(NamedTuple):
+    id: int
+    password_hash: str
+    time_zone: str
+
+
+async def create_account(
+    conn: Connection, email: str, password_hash: str, now_ms: int, epoch: str
+) -> int | None:
+    """A new account and its sync sequence; None when the email is taken."""
+    sql = (
+        "INSERT INTO account (email, password_hash, created_at_ms) VALUES (?, ?, ?) "
+        "ON CONFLICT (email) DO NOTHING RETURNING id"
+    )
+    rows = await fetch(conn, sql, (email, password_hash, now_ms))
+    if not rows:
+        return None
+    account_id = int(rows[0][0])
+    sql = "INSERT INTO sync_counter (account_id, seq, epoch) VALUES (?, 0, ?)"
+    await execute(conn, sql, (account_id, epoch))
+    return account_id
+
+
+async def sign_in_row(conn: Connection, email: str) -> SignInRow | None:
+    sql = "SELECT id, password_hash, time_zone FROM account WHERE email = ?"
+    rows = await fetch(conn, sql, (email,))
+    return SignInRow(*rows[0]) if rows else None

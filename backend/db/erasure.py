@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import Table, delete
 from sqlalchemy.ext.asyncio import AsyncConnection as Connection
 
+from backend.db.sessions import account_ended, announce
 from backend.db.tables import metadata
 
 
@@ -28,3 +29,4 @@ async def erase(
     await conn.execute(delete(failures).where(failures.c.email_key == email_key))
     account = metadata.tables["account"]
     await conn.execute(delete(account).where(account.c.id == account_id))
+    await announce(conn, account_ended(account_id))  # its sessions end with it

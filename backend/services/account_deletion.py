@@ -3,17 +3,19 @@ sessions and push subscriptions, in one transaction, after the password is given
 
 from __future__ import annotations
 
-from backend.db import credentials, erasure
+from backend.db import credentials, erasure, sessions
 from backend.db.engine import Database
 from backend.db.insight_store import lock_counter
 from backend.domain.errors import Forbidden
+from backend.services.accounts import Sessions
 from backend.services.passwords import Passwords
 from backend.services.throttle import account_bucket_keys, email_key
 
 
 class AccountDeletion:
-    def __init__(self, db: Database, passwords: Passwords) -> None:
+    def __init__(self, db: Database, passwords: Passwords, cache: Sessions) -> None:
         self.db = db
+        self.cache = cache
         self.passwords = passwords
 
     async def delete(self, account_id: int, password: str) -> None:
@@ -21,7 +23,8 @@ class AccountDeletion:
             row = await credentials.login(conn, account_id)
         if row is None or not await self.passwords.verify(row.password_hash, password):
             raise Forbidden("the password is wrong; nothing was deleted", code="bad_password")
-        async with self.db.write() as conn:
+        ended = sessions.account_ended(account_id)
+        async with self.cache.ending(ended), self.db.write() as conn:
             # Holding the sequence row makes a push or alert evaluation in flight finish first.
             await lock_counter(conn, account_id)
             keys = account_bucket_keys(account_id, row.email)

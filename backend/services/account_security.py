@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from backend.db import credentials, push_subscriptions
+from backend.db import credentials, push_subscriptions, sessions
 from backend.db.engine import Database
 from backend.domain.accounts import check_password
 from backend.domain.errors import Forbidden, InvalidInput
 from backend.services import security_log
-from backend.services.accounts import SignedIn, token_hash
+from backend.services.accounts import Sessions, SignedIn, token_hash
 from backend.services.passwords import Passwords
 from backend.services.ports import WallClock
 from backend.services.throttle import Throttle
@@ -15,9 +15,15 @@ from backend.services.throttle import Throttle
 
 class AccountSecurity:
     def __init__(
-        self, db: Database, passwords: Passwords, wall: WallClock, throttle: Throttle
+        self,
+        db: Database,
+        passwords: Passwords,
+        wall: WallClock,
+        throttle: Throttle,
+        cache: Sessions,
     ) -> None:
         self.db = db
+        self.cache = cache
         self.passwords = passwords
         self.wall = wall
         self.throttle = throttle
@@ -44,9 +50,10 @@ class AccountSecurity:
                 )
             raise Forbidden("the current password is wrong", code="wrong_password")
         new_hash = await self.passwords.hash(new)
-        async with self.db.write() as conn:
+        ended_message = sessions.account_ended(account.account_id)
+        async with self.cache.ending(ended_message), self.db.write() as conn:
             await credentials.set_password_hash(conn, account.account_id, new_hash)
-            ended = await credentials.end_sessions(
+            ended = await sessions.end_account_sessions(
                 conn, account.account_id, keep=token_hash(session_token)
             )
             await self.throttle.signed_in(conn, account.email)
@@ -63,8 +70,9 @@ class AccountSecurity:
     async def sign_out_everywhere(self, account: SignedIn, address: str) -> None:
         """End every session of the account, this one too, and forget its push subscriptions
         (a browser no longer signed in must not keep receiving the account's reminders)."""
-        async with self.db.write() as conn:
-            ended = await credentials.end_sessions(conn, account.account_id)
+        ended_message = sessions.account_ended(account.account_id)
+        async with self.cache.ending(ended_message), self.db.write() as conn:
+            ended = await sessions.end_account_sessions(conn, account.account_id)
             await push_subscriptions.forget_all(conn, account.account_id)
             await security_log.record(
                 conn,

@@ -153,14 +153,15 @@ class AppServer(ServerProcess):
         return rows[0][0] if rows else None
 
     def end_sessions(self, email: str) -> None:
-        """The server forgets every sign-in of the account: its next request gets 401."""
-        with self.database() as conn:
-            conn.execute(
-                "DELETE FROM web_session"
-                " WHERE account_id = (SELECT id FROM account WHERE email = ?)",
-                (email,),
-            )
-            conn.commit()
+        """The server forgets every sign-in of the account (signed out everywhere from another
+        browser): its next request gets 401."""
+        with httpx.Client(base_url=self.base_url, timeout=10.0) as client:
+            client.get("/api/catalogue")  # the CSRF cookie
+            token = {"x-csrftoken": client.cookies.get("csrftoken") or ""}
+            body = {"email": email, "password": PASSWORD}
+            client.post("/api/auth/login", json=body, headers=token).raise_for_status()
+            token = {"x-csrftoken": client.cookies.get("csrftoken") or ""}
+            client.post("/api/auth/logout-everywhere", headers=token).raise_for_status()
 
 
 def start_server(

@@ -88,7 +88,7 @@ class Lifter:
 
 async def new_lifter(services: Services, clock: FakeClock) -> Lifter:
     session = await services.accounts.sign_up(f"lifter{next(_emails)}@example.com", PASSWORD)
-    account = SignedIn(session.account.account_id, session.account.email, "UTC", clock.now)
+    account = SignedIn(session.account.account_id, session.account.email, clock.now)
     device = await services.devices.register(account.account_id)
     return Lifter(services, clock, account, device)
 
