@@ -74,7 +74,9 @@ async def seed_patient(base_url: str, email: str) -> None:
 def shot(page: Page, name: str, full_page: bool = False) -> None:
     if SHOTS:
         page.evaluate("document.activeElement?.blur()")
-        page.screenshot(path=Path(SHOTS) / f"{name}.png", full_page=full_page, animations="disabled")
+        page.screenshot(
+            path=Path(SHOTS) / f"{name}.png", full_page=full_page, animations="disabled"
+        )
 
 
 def refresh_patients(clinician: Page) -> None:

@@ -160,7 +160,7 @@ function Dashboard() {
     <section aria-labelledby="patients-title">
       <h2 id="patients-title">Patients</h2>
       ${error && html`<p class="error" role="alert">${problemText(error)}</p>`}
-      ${!error && !data && html`<p class="hint">Loading…</p>`}
+      ${!error && !data && html`<p class="hint" data-loading>Loading…</p>`}
       ${data && html`<${PatientList} patients=${data.patients} onRefresh=${reload} />`}
     </section>
     <${NewCode} />`;
@@ -202,7 +202,7 @@ function PatientDetail({ id, units }) {
     return html`<h1>Patient</h1>${back}
       <p class="error" role="alert" data-testid="detail-error">${problemText(error)}</p>`;
   }
-  if (!data) return html`<h1>Patient</h1>${back}<p class="hint">Loading…</p>`;
+  if (!data) return html`<h1>Patient</h1>${back}<p class="hint" data-loading>Loading…</p>`;
   const s = data.summary;
   return html`<h1 data-testid="detail-title">${data.email}</h1>
     ${back}

@@ -46,7 +46,7 @@ function TrendPicture({ charts }) {
 export function ReportScreen({ arg }) {
   const [data, error] = useFresh(() => clinicianPatient(arg), arg);
   if (error) return html`<h1>Report</h1><p class="error" role="alert">${error.message}</p>`;
-  if (!data) return html`<h1>Report</h1><p class="hint">Loading…</p>`;
+  if (!data) return html`<h1>Report</h1><p class="hint" data-loading>Loading…</p>`;
   const s = data.summary;
   return html`<article class="report" data-testid="report">
     <div class="no-print">
