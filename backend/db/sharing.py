@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from backend.db.connection import Connection
-from backend.db.driver import bigint, bulk, execute, fetch, text
+from backend.db.driver import bigint, bulk, execute, fetch, is_pg, text
 
 
 class CodeRow(NamedTuple):
@@ -174,6 +174,7 @@ async def save_summary(conn: Connection, patient_id: int, seq: int, day: str, bo
     await execute(conn, sql, (patient_id, seq, day, body))
 
 
+_EVENTS_PER_STATEMENT = 500  # 3,000 parameters, far below SQLite's limit of 32,766
 _EVENT_COLUMNS = [
     *bigint("account_id", "clinician_id"),
     *text("clinician_label", "kind", "detail"),
@@ -184,9 +185,19 @@ _EVENT_COLUMNS = [
 async def append_events(
     conn: Connection, rows: Sequence[tuple[int, int | None, str, str, str | None, int]]
 ) -> None:
-    """(patient, clinician, label, kind, detail, at_ms) rows, in one statement on PostgreSQL
-    and one prepared statement on SQLite."""
-    await bulk(conn, "access_event", _EVENT_COLUMNS, rows, "")
+    """(patient, clinician, label, kind, detail, at_ms) rows in one statement: an ``unnest``
+    on PostgreSQL, a multi-row ``VALUES`` on SQLite (measured faster than a prepared
+    statement run per row, for a list of 200 patients)."""
+    if is_pg(conn):
+        await bulk(conn, "access_event", _EVENT_COLUMNS, rows, "")
+        return
+    for start in range(0, len(rows), _EVENTS_PER_STATEMENT):
+        chunk = rows[start : start + _EVENTS_PER_STATEMENT]
+        marks = ", ".join("(?, ?, ?, ?, ?, ?)" for _ in chunk)
+        # Only placeholders are joined in.
+        columns = "account_id, clinician_id, clinician_label, kind, detail, at_ms"
+        sql = f"INSERT INTO access_event ({columns}) VALUES {marks}"  # noqa: S608
+        await execute(conn, sql, tuple(value for row in chunk for value in row))
 
 
 async def events(conn: Connection, patient_id: int, limit: int) -> list[EventRow]:

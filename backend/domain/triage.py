@@ -61,6 +61,42 @@ class Summary(msgspec.Struct, frozen=True, kw_only=True):
     reasons: tuple[str, ...]
 
 
+class ExerciseBrief(msgspec.Struct, frozen=True, kw_only=True):
+    exercise: str
+    latest_x10: int
+    change_7_x10: int | None
+    change_28_x10: int | None
+
+
+class AlertBrief(msgspec.Struct, frozen=True, kw_only=True):
+    """An open alert as the patient list shows it (the message is in the patient view)."""
+
+    kind: str
+    exercise: str
+    side: str
+    value_x10: int
+
+
+class PlanBrief(msgspec.Struct, frozen=True, kw_only=True):
+    kind: str
+    percent_x10: int | None
+
+
+class ListSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """The part of a stored ``Summary`` the patient list carries: decoded straight from the
+    stored JSON (unknown fields skipped), so a list of 200 stays small and cheap."""
+
+    day: date
+    exercises: tuple[ExerciseBrief, ...]
+    alerts: tuple[AlertBrief, ...]
+    adherence: tuple[PlanBrief, ...]
+    hq_left_x1000: int | None
+    hq_right_x1000: int | None
+    hq_below: tuple[Limb, ...]
+    attention: int
+    reasons: tuple[str, ...]
+
+
 def window_change(series: Sequence[SessionLsi], today: date, days: int) -> int | None:
     """Mean LSI of the last ``days`` days less the mean of the ``days`` before, rounded down."""
     recent = [s.lsi_x10 for s in series if today - timedelta(days=days) < s.day <= today]

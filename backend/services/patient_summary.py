@@ -16,7 +16,13 @@ from backend.domain.hq import HAMSTRING, QUADRICEPS, Hq, hq
 from backend.domain.limbs import LimbStatus, involvement
 from backend.domain.strength import DayFigures, SetEntry, bests_of, weeks_of
 from backend.domain.symmetry import lsi_series
-from backend.domain.triage import LOOKBACK_DAYS, PlanAdherence, Summary, summarise
+from backend.domain.triage import (
+    LOOKBACK_DAYS,
+    ListSummary,
+    PlanAdherence,
+    Summary,
+    summarise,
+)
 from backend.services import insight_store
 
 CHART_DAYS = 90  # the detail's charts
@@ -126,10 +132,15 @@ def encode(summary: Summary) -> str:
 
 
 _DECODER = msgspec.json.Decoder(Summary)
+_LIST_DECODER = msgspec.json.Decoder(ListSummary)
 
 
 def decode(body: str) -> Summary:
     return _DECODER.decode(body)
+
+
+def decode_listed(body: str) -> ListSummary:
+    return _LIST_DECODER.decode(body)
 
 
 def _noon_ms(day: date, zone: ZoneInfo) -> int:

@@ -9,6 +9,7 @@ patient's: these are the only routes that reach another account's data, and all 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -35,7 +36,7 @@ from backend.domain.sharing import (
     parse_code,
 )
 from backend.domain.strength import local_day
-from backend.domain.triage import Summary, triage_key
+from backend.domain.triage import ListSummary, Summary, triage_key
 from backend.services import patient_summary
 from backend.services.ports import Entropy, WallClock
 from backend.services.throttle import Throttle
@@ -81,7 +82,7 @@ class PatientItem(msgspec.Struct, frozen=True, kw_only=True):
     email: str
     scope: Scope
     granted_at_ms: int
-    summary: Summary
+    summary: ListSummary
 
 
 class LoggedSetView(msgspec.Struct, frozen=True, kw_only=True):
@@ -103,6 +104,12 @@ class PatientDetail(msgspec.Struct, frozen=True, kw_only=True):
     hq: Hq
     charts: tuple[Chart, ...]
     sets: tuple[LoggedSetView, ...] | None  # only under the summary_sets scope
+
+
+@lru_cache(maxsize=64)
+def _today(zone: str, now: int) -> str:
+    """The local day in ``zone`` (a list of 200 patients asks for a few zones at one instant)."""
+    return local_day(now, ZoneInfo(zone)).isoformat()
 
 
 def _scope(value: str) -> Scope:
@@ -153,7 +160,7 @@ class Sharing:
                     email=row.email,
                     scope=_scope(row.scope),
                     granted_at_ms=row.granted_at_ms,
-                    summary=await self._summary(conn, row, now),
+                    summary=await self._listed(conn, row, now),
                 )
                 for row in rows
             ]
@@ -196,13 +203,23 @@ class Sharing:
             await sharing.append_events(conn, [event])
         return detail
 
+    async def _listed(self, conn: Connection, row: PatientRow, now: int) -> ListSummary:
+        """The list's part of the summary: from the stored JSON when it is current."""
+        if row.summary is not None and self._current(row, now):
+            return patient_summary.decode_listed(row.summary)
+        summary = await self._summary(conn, row, now)
+        return patient_summary.decode_listed(patient_summary.encode(summary))
+
+    @staticmethod
+    def _current(row: PatientRow, now: int) -> bool:
+        return row.summary_seq == row.seq and row.summary_day == _today(row.time_zone, now)
+
     async def _summary(self, conn: Connection, row: PatientRow, now: int) -> Summary:
         """The stored summary, rebuilt first if the patient synced or a day passed since."""
+        if row.summary is not None and self._current(row, now):
+            return patient_summary.decode(row.summary)
         zone = ZoneInfo(row.time_zone)
         today = local_day(now, zone)
-        current = row.summary_seq == row.seq and row.summary_day == today.isoformat()
-        if row.summary is not None and current:
-            return patient_summary.decode(row.summary)
         summary = await patient_summary.build(conn, row.patient_id, zone, today)
         body = patient_summary.encode(summary)
         await sharing.save_summary(conn, row.patient_id, row.seq, today.isoformat(), body)
