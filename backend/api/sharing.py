@@ -30,8 +30,9 @@ from backend.services.sharing import (
     ShareCodeView,
 )
 
-# Ids are database keys: a number past BIGINT is refused here rather than by the driver.
-Id = Annotated[int, Parameter(ge=1, le=2**63 - 1)]
+# Ids are database keys: a number past them is refused here rather than by the driver. The
+# bound is 2^53 − 1, which JSON Schema tools (floats) compare exactly; ids stay far below it.
+Id = Annotated[int, Parameter(ge=1, le=2**53 - 1)]
 
 
 class NewCodeIn(msgspec.Struct, forbid_unknown_fields=True):
