@@ -1,5 +1,6 @@
 """Pruning done by the hourly sweep: expired sessions, old push sends, spent throttling rows,
-old security events and expired share codes. Deleted in batches so the one SQLite writer is never held long."""
+old security events and expired share codes. Deleted in batches so the one SQLite writer is
+never held long."""
 
 from __future__ import annotations
 
