@@ -120,9 +120,13 @@ async def grants(conn: Connection, patient_id: int) -> list[GrantRow]:
 async def insert_grant(
     conn: Connection, patient_id: int, clinician_id: int, label: str, scope: str, now: int
 ) -> int:
+    # Two codes of one clinician used at once by one patient meet here: the later one updates.
     sql = (
         "INSERT INTO care_grant (account_id, clinician_id, clinician_label, scope, "
-        "created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"
+        "created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (account_id, clinician_id) DO UPDATE SET "
+        "clinician_label = excluded.clinician_label, scope = excluded.scope, "
+        "updated_at_ms = excluded.updated_at_ms RETURNING id"
     )
     ((grant_id,),) = await fetch(conn, sql, (patient_id, clinician_id, label, scope, now, now))
     return int(grant_id)

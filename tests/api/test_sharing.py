@@ -4,6 +4,7 @@ patient's log; revoking, changing scope and erasing either account take effect a
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -209,3 +210,26 @@ async def test_erasing_either_account_ends_the_grant(
     assert (await second.client.get("/api/sharing/grants")).json()["grants"] == []
     kinds = [e["kind"] for e in await log_of(second)]
     assert kinds == ["ended", "viewed_list", "viewed_list", "granted"]
+
+
+async def test_codes_used_at_once_make_one_grant_and_one_code_serves_once(
+    new_user: NewUser,
+) -> None:
+    clinician = await new_user("physio@example.com")
+    patient = await new_user("patient@example.com")
+    others = [await new_user(f"other{n}@example.com") for n in range(3)]
+    codes = [await new_code(clinician) for _ in range(2)]
+    # One patient, two codes of one clinician at once: one grant, both answered 201.
+    both = await asyncio.gather(
+        *(patient.post("/api/sharing/grants", {"code": c, "scope": "summary"}) for c in codes)
+    )
+    assert [r.status_code for r in both] == [201, 201], [r.text for r in both]
+    assert len((await patient.client.get("/api/sharing/grants")).json()["grants"]) == 1
+    # One code, three patients at once: exactly one gets it.
+    code = await new_code(clinician)
+    tries = await asyncio.gather(
+        *(o.post("/api/sharing/grants", {"code": code, "scope": "summary"}) for o in others)
+    )
+    assert sorted(r.status_code for r in tries) == [201, 409, 409]
+    listed = (await clinician.client.get("/api/clinician/patients")).json()["patients"]
+    assert len(listed) == 2
