@@ -132,7 +132,11 @@ def test_share_view_log_and_revoke_across_two_browsers(
     expect(clinician.get_by_test_id("hq-flag-right")).to_be_visible()
     expect(clinician.get_by_test_id("detail-sets")).to_have_count(0)  # summary scope: no notes
     expect(clinician.locator("main")).not_to_contain_text("Knee felt fine")
-    shot(clinician, "clinician-patient")
+    if SHOTS:  # tall enough for the summary and the first charts
+        clinician.set_viewport_size({"width": 1280, "height": 1500})
+        clinician.wait_for_timeout(300)  # redrawn at the new size
+        shot(clinician, "clinician-patient")
+        clinician.set_viewport_size(WIDE)
 
     clinician.get_by_test_id("open-report").click()
     # One line per exercise trained on both sides: press, extension and curl.

@@ -205,30 +205,36 @@ function PatientDetail({ id, units }) {
   if (!data) return html`<h1>Patient</h1>${back}<p class="hint" data-loading>Loading…</p>`;
   const s = data.summary;
   return html`<h1 data-testid="detail-title">${data.email}</h1>
-    ${back}
-    <a href=${`#/report/${id}`} class="go" data-testid="open-report">Printable report</a>
+    <div class="detail-links">
+      ${back}
+      <a href=${`#/report/${id}`} class="go" data-testid="open-report">Printable report</a>
+    </div>
     <p class="hint small">Read-only. Shared: ${
       data.scope === "summary_sets" ? "summary and sets" : "summary"
     }. Days are counted in the patient's zone, ${data.time_zone}.</p>
-    <section aria-labelledby="alerts-title"><h2 id="alerts-title">Open alerts</h2>
-      <${AlertList} alerts=${s.alerts} /></section>
-    <section aria-labelledby="adherence-title"><h2 id="adherence-title">Plan adherence</h2>
-      <${AdherenceList} adherence=${s.adherence} /></section>
-    <section aria-labelledby="hq-title"><h2 id="hq-title">Hamstring-to-quadriceps ratio</h2>
-      <${HqFigures} hq=${data.hq} /></section>
-    ${data.charts.map(
-      (c) => html`<section aria-labelledby=${`chart-${c.exercise}`} class="detail-chart">
-        <h2 id=${`chart-${c.exercise}`}>${exerciseName(c.exercise)}</h2>
-        <p class="hint small">${c.lsi_formula}. Latest LSI ${pct(c.lsi.at(-1)?.lsi_x10)}.</p>
-        <h3>Estimated 1RM, left (solid) and right (dashed)</h3>
-        <${Plot} testId=${`detail-e1rm-${c.exercise}`} make=${() => e1rmPlot(c, units)} />
-        ${c.lsi.length > 0 && html`<h3>LSI per session, 90 % band shaded</h3>
-          <${Plot} testId=${`detail-lsi-${c.exercise}`} make=${() => lsiPlot(c)} />`}
-        ${c.volume.length > 0 && html`<h3>Weekly volume per side</h3>
-          <${Plot} testId=${`detail-volume-${c.exercise}`}
-            make=${(u) => volumePlot(c, units, u.paths.bars)} />`}
-      </section>`,
-    )}
+    <div class="detail-summary">
+      <section aria-labelledby="alerts-title"><h2 id="alerts-title">Open alerts</h2>
+        <${AlertList} alerts=${s.alerts} /></section>
+      <section aria-labelledby="adherence-title"><h2 id="adherence-title">Plan adherence</h2>
+        <${AdherenceList} adherence=${s.adherence} /></section>
+      <section aria-labelledby="hq-title"><h2 id="hq-title">Hamstring-to-quadriceps ratio</h2>
+        <${HqFigures} hq=${data.hq} /></section>
+    </div>
+    <div class="detail-charts">
+      ${data.charts.map(
+        (c) => html`<section aria-labelledby=${`chart-${c.exercise}`} class="detail-chart">
+          <h2 id=${`chart-${c.exercise}`}>${exerciseName(c.exercise)}</h2>
+          <p class="hint small">${c.lsi_formula}. Latest LSI ${pct(c.lsi.at(-1)?.lsi_x10)}.</p>
+          <h3>Estimated 1RM, left (solid) and right (dashed)</h3>
+          <${Plot} testId=${`detail-e1rm-${c.exercise}`} make=${() => e1rmPlot(c, units)} />
+          ${c.lsi.length > 0 && html`<h3>LSI per session, 90 % band shaded</h3>
+            <${Plot} testId=${`detail-lsi-${c.exercise}`} make=${() => lsiPlot(c)} />`}
+          ${c.volume.length > 0 && html`<h3>Weekly volume per side</h3>
+            <${Plot} testId=${`detail-volume-${c.exercise}`}
+              make=${(u) => volumePlot(c, units, u.paths.bars)} />`}
+        </section>`,
+      )}
+    </div>
     ${
       data.sets &&
       html`<section aria-labelledby="sets-title"><h2 id="sets-title">Recent sets and notes</h2>
