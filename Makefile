@@ -78,6 +78,7 @@ bench: $(VENV)/.synced
 	$(PY) -m bench.your_data
 	$(PY) -m bench.pwa
 	$(PY) -m bench.sessions
+	$(PY) -m bench.clinician
 
 # Refresh pwa/vendor/ from the npm registry (versions pinned in pwa/tools/vendor.py); commit the result.
 vendor:
@@ -90,7 +91,8 @@ icons:
 # Log, History and Sync at 390 x 844 with a few sets per side, into docs/screenshots/; commit them.
 screenshots: $(VENV)/.synced
 	$(PY) -m tests.browser.screenshots
-	SIDEWISE_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/browser/test_your_data.py
+	SIDEWISE_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -q tests/browser/test_your_data.py \
+		tests/browser/test_clinician.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -35,6 +35,7 @@ from backend.api.push import SubscriptionController, vapid_public_key
 from backend.api.pwa import pwa_routes
 from backend.api.quiet_hours import QuietHoursController
 from backend.api.session import CookiePolicy
+from backend.api.sharing import ClinicianController, SharingController, own_hq
 from backend.api.sync import pull, push
 from backend.api.your_data import YourDataController
 from backend.db import sessions
@@ -65,6 +66,7 @@ from backend.services.push_subscriptions import PushSubscriptions
 from backend.services.quiet_hours import QuietHoursSettings
 from backend.services.security_log import SecurityLog
 from backend.services.server_clock import ServerClock
+from backend.services.sharing import Sharing
 from backend.services.shell import load_shell, pwa_dir
 from backend.services.sync_pull import SyncPull
 from backend.services.sync_push import SyncPush
@@ -138,7 +140,8 @@ def build_services(
         housekeeping=housekeeping,
         importer=Importer(db, push),
         exporter=Exporter(db),
-        deletion=AccountDeletion(db, passwords, cache),
+        deletion=AccountDeletion(db, passwords, cache, wall),
+        sharing=Sharing(db, wall, entropy, throttle),
     )
 
 
@@ -167,6 +170,7 @@ def throttle_limits(settings: Settings) -> Limits:
         email=Rate.parse(settings.limit_email),
         register=Rate.parse(settings.limit_register),
         register_account=Rate.parse(settings.limit_register_account),
+        share_code=Rate.parse(settings.limit_share_code),
         free_failures=settings.sign_in_free_failures,
     )
 
@@ -271,6 +275,9 @@ def create_app(
             QuietHoursController,
             YourDataController,
             delete_account,
+            ClinicianController,
+            SharingController,
+            own_hq,
             push,
             pull,
             healthz,

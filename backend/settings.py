@@ -101,6 +101,10 @@ class Settings:
         default="20/1h",
         metadata={"doc": "device and push subscription registrations per account"},
     )
+    limit_share_code: str = field(
+        default="10/15m",
+        metadata={"doc": "share codes tried (previewed or used) per client address and account"},
+    )
     sign_in_free_failures: int = field(
         default=5,
         metadata={
@@ -363,6 +367,7 @@ def _validate_throttling(settings: Settings) -> None:
         "limit_email",
         "limit_register",
         "limit_register_account",
+        "limit_share_code",
     ):
         if not _RATE.fullmatch(getattr(settings, name)):
             raise SettingsError(f"{PREFIX}{name.upper()} must read count/period, such as 30/15m")

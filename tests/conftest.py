@@ -67,6 +67,7 @@ UNTHROTTLED: dict[str, object] = {
     "limit_email": "999999/9999h",
     "limit_register": "999999/9999h",
     "limit_register_account": "999999/9999h",
+    "limit_share_code": "999999/9999h",
     "sign_in_free_failures": 1_000_000,
 }
 

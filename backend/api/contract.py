@@ -47,6 +47,7 @@ REASONS: dict[int, str] = {
     401: "Not signed in (`not_authenticated`), or wrong email or password (`bad_credentials`)",
     403: "CSRF check failed (`csrf_failed`), the device belongs to another account, or the "
     "current password is wrong (`wrong_password`)",
+    404: "No such thing of yours: an unknown share code (`code_unknown`), or no grant (`no_grant`)",
     409: "Conflicts with what is stored, or a per-account cap is reached (`too_many_devices`, "
     "`too_many_subscriptions`)",
     413: "Body too large, or more ops than one push may carry",

@@ -111,6 +111,12 @@ async def exercise_names(
     return names
 
 
+async def exercises_since(conn: Connection, account_id: int, first: date) -> list[str]:
+    """The exercises with figures from a local day on."""
+    sql = "SELECT DISTINCT exercise FROM set_daily WHERE account_id = ? AND day >= ?"
+    return sorted(row[0] for row in await fetch(conn, sql, (account_id, first.isoformat())))
+
+
 async def figures_since(conn: Connection, account_id: int, first: date) -> list[DayFigures]:
     """Every exercise's daily figures from a local day on, by exercise, day, then side."""
     sql = (

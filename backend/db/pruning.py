@@ -8,7 +8,9 @@ from typing import Literal
 from backend.db.connection import Connection
 from backend.db.driver import execute
 
-Prunable = Literal["web_session", "push_send", "rate_limit", "sign_in_failure", "security_event"]
+Prunable = Literal[
+    "web_session", "push_send", "rate_limit", "sign_in_failure", "security_event", "share_code"
+]
 
 _DELETIONS: dict[Prunable, str] = {
     "web_session": (
@@ -32,6 +34,11 @@ _DELETIONS: dict[Prunable, str] = {
     "security_event": (
         "DELETE FROM security_event WHERE id IN (SELECT id FROM security_event "
         "WHERE at_ms < ? LIMIT ?)"
+    ),
+    # An expired code can no longer be used; a used one has done its work.
+    "share_code": (
+        "DELETE FROM share_code WHERE code_key IN (SELECT code_key FROM share_code "
+        "WHERE expires_at_ms <= ? LIMIT ?)"
     ),
 }
 

@@ -290,4 +290,67 @@ class SecurityEvent(SQLModel, table=True):
     __table_args__ = (Index("ix_security_event_account", "account_id", "at_ms"),)
 
 
+class ShareCode(SQLModel, table=True):
+    """A single-use code a clinician (``account_id``) hands a patient; only its SHA-256 is
+    kept."""
+
+    __tablename__ = "share_code"
+
+    code_key: str = Field(sa_column=Column(String(64), primary_key=True))
+    account_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    name: str | None = Field(default=None, sa_column=Column(String(80)))  # as the patient sees
+    created_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+    expires_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    used_at_ms: int | None = Field(default=None, sa_column=Column(BigInteger))
+
+
+class CareGrant(SQLModel, table=True):
+    """A patient's (``account_id``) grant of read access to a clinician; revoking deletes it,
+    so a clinician's every read checks this row and nothing else."""
+
+    __tablename__ = "care_grant"
+
+    id: int | None = Field(default=None, sa_column=Column(BigId, primary_key=True))
+    account_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    clinician_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    clinician_label: str = Field(sa_column=Column(String(420), nullable=False))
+    scope: str = Field(sa_column=Column(String(16), nullable=False))  # summary | summary_sets
+    created_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+    updated_at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+    __table_args__ = (
+        Index("ux_care_grant_pair", "account_id", "clinician_id", unique=True),
+        Index("ix_care_grant_clinician", "clinician_id"),
+    )
+
+
+class AccessEvent(SQLModel, table=True):
+    """The patient's (``account_id``) log of who saw their data: append-only, no route
+    changes it. ``clinician_id`` is cleared when that account is erased; the label stays."""
+
+    __tablename__ = "access_event"
+
+    id: int | None = Field(default=None, sa_column=Column(BigId, primary_key=True))
+    account_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    clinician_id: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
+    clinician_label: str = Field(sa_column=Column(String(420), nullable=False))
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    detail: str | None = Field(default=None, sa_column=Column(String(16)))
+    at_ms: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+    __table_args__ = (Index("ix_access_event_account", "account_id", "at_ms"),)
+
+
+class PatientSummary(SQLModel, table=True):
+    """What a clinician's list shows of one patient, stored as JSON and rebuilt when the
+    patient's ``sync_counter.seq`` or local day has moved on since ``seq`` and ``day``."""
+
+    __tablename__ = "patient_summary"
+
+    account_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+    day: str = Field(sa_column=Column(String(10), nullable=False))
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+
+
 metadata = SQLModel.metadata

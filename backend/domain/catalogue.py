@@ -10,6 +10,8 @@ class CatalogueExercise(msgspec.Struct, frozen=True):
     name: str
     limb: str  # arm | leg | other
     movement: str  # what the opposite limb gains most in (transfer is movement-specific)
+    # What a figure is read from: "hq-hamstring" and "hq-quadriceps" pair up as the H:Q ratio.
+    tags: tuple[str, ...] = ()
 
 
 CATALOGUE: tuple[CatalogueExercise, ...] = (
@@ -31,8 +33,16 @@ CATALOGUE: tuple[CatalogueExercise, ...] = (
     CatalogueExercise("single-arm-lateral-raise", "Single-arm lateral raise", "arm", "abduction"),
     CatalogueExercise("wrist-curl", "Single-arm wrist curl", "arm", "wrist flexion"),
     CatalogueExercise("single-leg-press", "Single-leg press", "leg", "knee and hip extension"),
-    CatalogueExercise("single-leg-extension", "Single-leg extension", "leg", "knee extension"),
-    CatalogueExercise("single-leg-curl", "Single-leg curl", "leg", "knee flexion"),
+    CatalogueExercise(
+        "single-leg-extension",
+        "Single-leg extension",
+        "leg",
+        "knee extension",
+        ("hq-quadriceps",),
+    ),
+    CatalogueExercise(
+        "single-leg-curl", "Single-leg curl", "leg", "knee flexion", ("hq-hamstring",)
+    ),
     CatalogueExercise(
         "bulgarian-split-squat", "Bulgarian split squat", "leg", "knee and hip extension"
     ),
@@ -46,3 +56,8 @@ CATALOGUE: tuple[CatalogueExercise, ...] = (
 )
 
 CATALOGUE_IDS: frozenset[str] = frozenset(exercise.id for exercise in CATALOGUE)
+
+
+def tagged(tag: str) -> tuple[str, ...]:
+    """The ids of the catalogue exercises carrying ``tag``."""
+    return tuple(exercise.id for exercise in CATALOGUE if tag in exercise.tags)

@@ -19,6 +19,7 @@ from backend.services.push_subscriptions import PushSubscriptions
 from backend.services.quiet_hours import QuietHoursSettings
 from backend.services.security_log import SecurityLog
 from backend.services.server_clock import ServerClock
+from backend.services.sharing import Sharing
 from backend.services.sync_pull import SyncPull
 from backend.services.sync_push import SyncPush
 from backend.services.time_zones import TimeZones
@@ -44,3 +45,4 @@ class Services:
     importer: Importer
     exporter: Exporter
     deletion: AccountDeletion
+    sharing: Sharing

@@ -1,5 +1,6 @@
-"""Pruning done by the hourly sweep: expired sessions, old push sends, spent throttling rows
-and old security events. Deleted in batches so the one SQLite writer is never held long."""
+"""Pruning done by the hourly sweep: expired sessions, old push sends, spent throttling rows,
+old security events and expired share codes. Deleted in batches so the one SQLite writer is
+never held long."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ class Housekeeping:
             # A lock never outlasts its longest delay; the count is forgotten after a day.
             "sign_in_failure": now - max(FAILURE_MEMORY_MS, MAX_DELAY_MS),
             "security_event": now - SECURITY_EVENTS_KEPT_MS,
+            "share_code": now,
         }
         pruned = []
         for table, before in cutoffs.items():

@@ -27,6 +27,7 @@ class Limits:
     email: Rate  # sign-in and sign-up attempts per email address
     register: Rate  # device and push subscription registrations per client address
     register_account: Rate  # the same per account
+    share_code: Rate  # share codes tried per client address, and per account
     free_failures: int  # failed sign-ins in a row before the email is locked
 
 
@@ -37,7 +38,11 @@ def email_key(email: str) -> str:
 
 def account_bucket_keys(account_id: int, email: str) -> list[str]:
     """The ``rate_limit`` keys that name an account or its email (erased with the account)."""
-    return [f"register-account:{account_id}", f"email:{email_key(email)}"]
+    return [
+        f"register-account:{account_id}",
+        f"email:{email_key(email)}",
+        f"share-code-account:{account_id}",
+    ]
 
 
 class Throttle:
@@ -70,6 +75,22 @@ class Throttle:
             raise TooManyRequests(
                 f"too many {action.replace('_', ' ')} registrations; try again later",
                 retry_after_s=retry_after_s(wait),
+            )
+
+    async def share_code(self, address: str, account_id: int) -> None:
+        """Before a share code is looked up: 60 random bits are out of reach at this rate."""
+        now = self.wall.now_ms()
+        buckets = [
+            (f"share-code:{address}", self.limits.share_code),
+            (f"share-code-account:{account_id}", self.limits.share_code),
+        ]
+        async with self.db.write() as conn:
+            wait = await rate_limits.take_all(conn, buckets, now)
+            if wait:
+                await security_log.record_throttled(conn, account_id, "share_code", now, address)
+        if wait:
+            raise TooManyRequests(
+                "too many share codes tried; try again later", retry_after_s=retry_after_s(wait)
             )
 
     async def failed_sign_in(self, conn: Connection, email: str, now: int) -> None:

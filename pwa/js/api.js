@@ -89,3 +89,17 @@ export async function push(body) {
   if (status === 200 || (status === 422 && Array.isArray(data?.results))) return data;
   throw new ApiError(status, data);
 }
+
+// Clinician sharing. The clinician's reads are never stored on the device: each screen fetches
+// afresh, so a revoked grant leaves nothing behind after the next refresh.
+export const createShareCode = (name) => expect("POST", "/api/clinician/codes", { name });
+export const clinicianPatients = () => expect("GET", "/api/clinician/patients");
+export const clinicianPatient = (id) => expect("GET", `/api/clinician/patients/${id}`);
+export const previewShareCode = (code) => expect("POST", "/api/sharing/preview", { code });
+export const grantAccess = (code, scope) => expect("POST", "/api/sharing/grants", { code, scope });
+export const myGrants = () => expect("GET", "/api/sharing/grants");
+export const changeGrantScope = (id, scope) =>
+  expect("PATCH", `/api/sharing/grants/${id}`, { scope });
+export const revokeGrant = (id) => expect("DELETE", `/api/sharing/grants/${id}`);
+export const accessLog = () => expect("GET", "/api/sharing/log");
+export const myHq = () => expect("GET", "/api/me/hq");

@@ -27,7 +27,9 @@ try {
     await page.waitForSelector("html[data-app=app]");
     for (const screen of screens.split(",")) {
       await page.evaluate((s) => (location.hash = `#/${s}`), screen);
-      await page.waitForSelector(`main[data-testid=screen-${screen}]`);
+      // "clinician/12" is the clinician screen with an argument; data still loading is marked.
+      await page.waitForSelector(`main[data-testid=screen-${screen.split("/")[0]}]`);
+      await page.waitForFunction(() => !document.querySelector("main [data-loading]"));
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 300))));
       const flow = await snapshot(page, {
         flags: {

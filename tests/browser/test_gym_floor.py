@@ -20,7 +20,17 @@ from tests.browser.support import (
 )
 from tests.browser.test_lighthouse import ALERT
 
-SCREENS = ("log", "workout", "history", "charts", "sync", "settings", "injury", "reminders")
+SCREENS = (
+    "log",
+    "workout",
+    "history",
+    "charts",
+    "sync",
+    "settings",
+    "injury",
+    "reminders",
+    "clinician",
+)
 
 
 def go(page: Page, screen: str) -> None:

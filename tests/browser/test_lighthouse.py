@@ -3,24 +3,28 @@
 A first visit to `/` must score PWA 1.0, accessibility ≥ 0.95 and performance ≥ 0.95 (mobile
 emulation, simulated slow 4G). Lighthouse starts from an empty profile, so that visit shows the
 sign-in screen. Every signed-in screen — with sets, an imbalance alert, a plan, a reminder, a
-routine and a workout in progress on it — must score accessibility 1 in the dark and the light
-theme: Lighthouse snapshots them one after another in one browser
-(`lighthouse_snapshots.mjs`), which keeps the audit of 18 screens to about a minute.
+routine, a workout in progress and a patient's grant on it, so the clinician's dashboard,
+patient view and report too — must score accessibility 1 in the dark and the light theme:
+Lighthouse snapshots them one after another in one browser (`lighthouse_snapshots.mjs`), which
+keeps the audit of 24 screens to about two minutes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, expect
 
+from bench.devices import csrf, sign_up
 from sync.canon import Scalar
 from tests.browser.support import (
     CHROMIUM,
@@ -127,10 +131,11 @@ def test_lighthouse_first_visit_scores_pwa_accessibility_and_performance(
     assert shortfalls(report, FIRST_VISIT) == []
 
 
-def signed_in_profile(browser: Browser, server: AppServer, directory: Path) -> Path:
+def signed_in_profile(browser: Browser, server: AppServer, directory: Path) -> tuple[Path, int]:
     """A Chromium profile that signed up, logged a few sets per side, received an imbalance
-    alert, marked the right leg recovering (so the Injury screen shows a plan and a test set)
-    and added a reminder, then quit."""
+    alert, marked the right leg recovering (so the Injury screen shows a plan and a test set),
+    added a reminder and, as a clinician, got a patient's grant, then quit; and that patient's
+    id."""
     context = browser.browser_type.launch_persistent_context(
         directory, executable_path=CHROMIUM, args=CHROMIUM_FLAGS, viewport=PHONE
     )
@@ -163,9 +168,26 @@ def signed_in_profile(browser: Browser, server: AppServer, directory: Path) -> P
         server.write_alert("lighthouse@example.com", ALERT_ID, ALERT)
         page.reload()
         page.wait_for_selector(ALERT_SHOWN)
+        page.goto(f"{server.base_url}/#/clinician")
+        page.get_by_test_id("create-code").click()
+        code = page.get_by_test_id("share-code").inner_text()
+        with ThreadPoolExecutor(1) as pool:  # Playwright holds this thread's event loop
+            patient = pool.submit(asyncio.run, grant_as_patient(server.base_url, code)).result()
     finally:
         context.close()
-    return directory
+    return directory, patient
+
+
+async def grant_as_patient(base_url: str, code: str) -> int:
+    """A patient account that grants the summary with ``code``; its id."""
+    client = await sign_up(base_url, "lighthouse-patient@example.com")
+    try:
+        body = {"code": code, "scope": "summary_sets"}
+        response = await client.post("/api/sharing/grants", json=body, headers=csrf(client))
+        response.raise_for_status()
+        return int((await client.get("/api/me")).json()["id"])
+    finally:
+        await client.aclose()
 
 
 def start_workout(page: Any) -> None:
@@ -185,7 +207,8 @@ def start_workout(page: Any) -> None:
 def test_lighthouse_signed_in_screens_are_accessible_in_both_themes(
     browser: Browser, server: AppServer, tmp_path: Path
 ) -> None:
-    profile = signed_in_profile(browser, server, tmp_path / "profile")
+    profile, patient = signed_in_profile(browser, server, tmp_path / "profile")
+    screens = (*SIGNED_IN_SCREENS, "clinician", f"clinician/{patient}", f"report/{patient}")
     node = shutil.which("node")
     assert node, "node is missing"
     command = [
@@ -195,7 +218,7 @@ def test_lighthouse_signed_in_screens_are_accessible_in_both_themes(
         str(profile),
         server.base_url,
         ",".join(THEMES),
-        ",".join(SIGNED_IN_SCREENS),
+        ",".join(screens),
     ]
     done = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=SNAPSHOTS_TIMEOUT_S
@@ -203,7 +226,7 @@ def test_lighthouse_signed_in_screens_are_accessible_in_both_themes(
     assert done.returncode == 0, done.stderr[-2000:]
     results = json.loads(done.stdout.strip().splitlines()[-1])
     assert [(r["screen"], r["theme"]) for r in results] == [
-        (screen, theme) for theme in THEMES for screen in SIGNED_IN_SCREENS
+        (screen, theme) for theme in THEMES for screen in screens
     ]
     failures = []
     for r in results:

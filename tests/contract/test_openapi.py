@@ -306,6 +306,125 @@ PROVOKE: dict[tuple[str, str], dict[int, Call]] = {
     },
     ("GET", "/healthz"): {200: signed_out("GET", "/healthz")},
 }
+
+
+async def share_code(ctx: Ctx) -> str:
+    """A fresh share code of the other account (acting as the clinician)."""
+    response = await send(ctx.other, "POST", "/api/clinician/codes", {"name": "Dr Other"})
+    return str(response.json()["code"])
+
+
+def with_code(method: str, path: str, scope: str | None = "summary", who: str = "user") -> Call:
+    async def run(ctx: Ctx) -> httpx.Response:
+        body = {"code": await share_code(ctx)}
+        if scope is not None:
+            body["scope"] = scope
+        actor = ctx.user if who == "user" else ctx.other
+        return await send(actor, method, path, body)
+
+    return Call(run)
+
+
+def used_code(path: str) -> Call:
+    async def run(ctx: Ctx) -> httpx.Response:
+        body = {"code": await share_code(ctx), "scope": "summary"}
+        await send(ctx.user, "POST", "/api/sharing/grants", body)
+        again = body if path == "/api/sharing/grants" else {"code": body["code"]}
+        return await send(ctx.user, "POST", path, again)
+
+    return Call(run)
+
+
+async def granted(ctx: Ctx) -> int:
+    """The user grants the other account; the grant's id."""
+    body = {"code": await share_code(ctx), "scope": "summary"}
+    return int((await send(ctx.user, "POST", "/api/sharing/grants", body)).json()["id"])
+
+
+def on_grant(method: str, body: Body = None, *, csrf: bool = True, who: str = "user") -> Call:
+    async def run(ctx: Ctx) -> httpx.Response:
+        grant_id = await granted(ctx)
+        actor = ctx.user if who == "user" else ctx.anon
+        path = f"/api/sharing/grants/{grant_id}"
+        return await send(actor, method, path, _body(body, ctx), csrf=csrf)
+
+    return Call(run, None if who == "user" and csrf else "csrf" if who == "user" else "session")
+
+
+async def user_id(ctx: Ctx) -> int:
+    return int((await ctx.user.client.get("/api/me")).json()["id"])
+
+
+def patient_read(who: str = "other") -> Call:
+    """The other account (the clinician) reads the user after the user granted it."""
+
+    async def run(ctx: Ctx) -> httpx.Response:
+        await granted(ctx)
+        actor = {"other": ctx.other, "anon": ctx.anon, "user": ctx.user}[who]
+        return await send(actor, "GET", f"/api/clinician/patients/{await user_id(ctx)}")
+
+    return Call(run, "session" if who == "anon" else None)
+
+
+CODES, GRANTS, PREVIEW = "/api/clinician/codes", "/api/sharing/grants", "/api/sharing/preview"
+PATIENTS, GRANT = "/api/clinician/patients", "/api/sharing/grants/{grant_id}"
+PROVOKE.update({
+    ("POST", CODES): {
+        201: ok("POST", CODES, {"name": "Dr Hansen"}),
+        401: signed_out("POST", CODES, {}),
+        403: no_csrf("POST", CODES, {}),
+        422: ok("POST", CODES, {"name": "x" * 81}),
+        **json_errors("POST", CODES),
+    },
+    ("GET", PATIENTS): {200: ok("GET", PATIENTS), 401: signed_out("GET", PATIENTS)},
+    ("GET", "/api/clinician/patients/{patient_id}"): {
+        200: patient_read(),
+        400: ok("GET", f"{PATIENTS}/{2**63}"),
+        401: patient_read("anon"),
+        404: patient_read("user"),
+    },
+    ("POST", PREVIEW): {
+        200: with_code("POST", PREVIEW, None),
+        401: signed_out("POST", PREVIEW, {"code": "ABCD-EFGH-JKLM"}),
+        403: no_csrf("POST", PREVIEW, {"code": "ABCD-EFGH-JKLM"}),
+        404: ok("POST", PREVIEW, {"code": "ABCD-EFGH-JKLM"}),
+        409: used_code(PREVIEW),
+        422: ok("POST", PREVIEW, {"code": "ABCD"}),
+        **json_errors("POST", PREVIEW),
+    },
+    ("POST", GRANTS): {
+        201: with_code("POST", GRANTS),
+        401: signed_out("POST", GRANTS, {"code": "ABCD-EFGH-JKLM", "scope": "summary"}),
+        403: no_csrf("POST", GRANTS, {"code": "ABCD-EFGH-JKLM", "scope": "summary"}),
+        404: ok("POST", GRANTS, {"code": "ABCD-EFGH-JKLM", "scope": "summary"}),
+        409: used_code(GRANTS),
+        422: with_code("POST", GRANTS, "all"),
+        **json_errors("POST", GRANTS),
+    },
+    ("GET", GRANTS): {200: ok("GET", GRANTS), 401: signed_out("GET", GRANTS)},
+    ("PATCH", GRANT): {
+        200: on_grant("PATCH", {"scope": "summary_sets"}),
+        401: on_grant("PATCH", {"scope": "summary"}, who="anon"),
+        403: on_grant("PATCH", {"scope": "summary"}, csrf=False),
+        404: ok("PATCH", "/api/sharing/grants/999999", {"scope": "summary"}),
+        422: on_grant("PATCH", {"scope": "all"}),
+        **json_errors("PATCH", "/api/sharing/grants/1"),
+    },
+    ("DELETE", GRANT): {
+        204: on_grant("DELETE"),
+        400: ok("DELETE", f"{GRANTS}/0"),
+        401: on_grant("DELETE", who="anon"),
+        403: on_grant("DELETE", csrf=False),
+        404: ok("DELETE", "/api/sharing/grants/999999"),
+    },
+    ("GET", "/api/sharing/log"): {
+        200: ok("GET", "/api/sharing/log"),
+        401: signed_out("GET", "/api/sharing/log"),
+    },
+    ("GET", "/api/me/hq"): {200: ok("GET", "/api/me/hq"), 401: signed_out("GET", "/api/me/hq")},
+})  # fmt: skip
+
+
 CREDENTIALS = {"session": 401, "csrf": 403}  # scheme -> the status its absence gets
 
 

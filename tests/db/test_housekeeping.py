@@ -1,5 +1,6 @@
 """The hourly sweep prunes what has run its course, on both engines: expired sessions, finished
-push sends older than 30 days, spent throttling rows, security events older than a year. What
+push sends older than 30 days, spent throttling rows, security events older than a year,
+expired share codes. What
 is still live stays, and so do pending messages however old."""
 
 from __future__ import annotations
@@ -64,6 +65,14 @@ async def seed(services: Services) -> None:
                 ),
                 {"k": key, "l": last},
             )
+        for key, expires in (("expired", NOW), ("open", NOW + 1)):
+            await conn.execute(
+                text(
+                    "INSERT INTO share_code (code_key, account_id, created_at_ms, expires_at_ms) "
+                    "VALUES (:k, 1, 0, :e)"
+                ),
+                {"k": key, "e": expires},
+            )
         for kind, at in (("sign_in", NOW - 366 * DAY), ("password_changed", NOW - 364 * DAY)):
             await conn.execute(
                 text("INSERT INTO security_event (account_id, kind, at_ms) VALUES (1, :k, :a)"),
@@ -80,6 +89,7 @@ async def test_the_sweep_prunes_only_what_has_run_its_course(services: Services)
         "rate_limit": 1,
         "sign_in_failure": 1,
         "security_event": 1,
+        "share_code": 1,
     }
     assert await rows(services, "SELECT token_hash FROM web_session") == [("live",)]
     assert sorted(await rows(services, "SELECT record_id FROM push_send")) == [
@@ -89,6 +99,7 @@ async def test_the_sweep_prunes_only_what_has_run_its_course(services: Services)
     assert await rows(services, "SELECT key FROM rate_limit") == [("live",)]
     assert await rows(services, "SELECT email_key FROM sign_in_failure") == [("recent",)]
     assert await rows(services, "SELECT kind FROM security_event") == [("password_changed",)]
+    assert await rows(services, "SELECT code_key FROM share_code") == [("open",)]
     assert dict(await services.housekeeping.prune()) == dict.fromkeys(pruned, 0)
 
 

@@ -5,6 +5,8 @@ import { html, useRoute, useStore } from "./html.js";
 import { AlertBanner } from "./alerts.js";
 import { AuthScreen, Splash } from "./auth.js";
 import { ChartsScreen } from "./charts.js";
+import { ClinicianScreen } from "./clinician.js";
+import { ReportScreen } from "./report.js";
 import { HistoryScreen } from "./history.js";
 import { ImportScreen } from "./import.js";
 import { InjuryScreen } from "./injury.js";
@@ -37,8 +39,16 @@ const SCREENS = {
   injury: InjuryScreen, // reached from Settings, not a tab
   reminders: RemindersScreen, // reached from Settings, not a tab
   import: ImportScreen, // reached from Settings → Your data, not a tab
+  clinician: ClinicianScreen, // reached from Settings, not a tab
+  report: ReportScreen, // a patient's printable report, from the clinician's patient view
 };
-const PARENT = { routines: "workout", injury: "settings", reminders: "settings" };
+const PARENT = {
+  routines: "workout",
+  injury: "settings",
+  reminders: "settings",
+  clinician: "settings",
+  report: "settings",
+};
 const TOAST_MS = 8000;
 
 function Toast({ toast }) {

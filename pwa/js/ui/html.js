@@ -24,6 +24,8 @@ const ROUTES = [
   "injury",
   "reminders",
   "import",
+  "clinician",
+  "report",
 ];
 
 /** [screen, argument, query] from the URL hash: "#/charts/single-leg-press" → ["charts", id];

@@ -1,10 +1,11 @@
 // Settings: units for weights, the 1RM formula of the charts, links to Injury and Reminders,
-// and the account (password, signing out, recent security events).
+// sharing with a clinician, and the account (password, signing out, recent security events).
 import { html } from "./html.js";
 import { AccountSection } from "./account.js";
 import { IncrementSetting, ThemeSetting } from "./display-settings.js";
 import { FORMULAS } from "../insight/strength.js";
 import { setFormula, setUnits } from "../store.js";
+import { SharingSection } from "./sharing.js";
 import { YourData } from "./your-data.js";
 
 const VERSION = /\/v\/([0-9a-f]+)\//.exec(import.meta.url)?.[1] ?? "development";
@@ -50,6 +51,7 @@ export function SettingsScreen({ state }) {
       <a href="#/reminders" class="go" data-testid="nav-reminders">Training reminders</a>
       <p class="hint small">A notification on the days and at the time you train a limb.</p>
     </section>
+    <${SharingSection} />
     <${YourData} state=${state} />
     <${AccountSection} state=${state} />
     <p class="hint small">App version ${VERSION}</p>`;
