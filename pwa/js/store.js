@@ -15,6 +15,7 @@ import { current } from "./insight/limbs.js";
 import { Replica } from "./records.js";
 import { newUuid7 } from "./sync/ids.js";
 import { DELETED } from "./sync/merge.js";
+import { applyDeferredStyles } from "./styles.js";
 import { createSyncer } from "./syncer.js";
 import { keepCurrent as keepPushCurrent, turnOff as turnOffPush } from "./push.js";
 
@@ -104,6 +105,7 @@ async function openAccount(account) {
   });
   session = { db, syncer, channel };
   channel.onmessage = ({ data }) => (data === "signed-out" ? location.reload() : refresh());
+  await applyDeferredStyles(); // the app's screens need the frame's and their own styles
   update({ account, screen: "app" });
   await refresh();
   syncer.trigger();
