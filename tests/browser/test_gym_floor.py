@@ -1,8 +1,8 @@
 """What the gym floor found: a set logged after the fact lands on its own day in History and
 Charts (read by pressing and holding the chart); weights in lb prefill and step to loadable
 ones; names are unique ignoring case; an injury cannot start tomorrow; Log's exercise search
-lists recent exercises, then by body part; no screen change, theme change or resize logs a
-console error; the manifest's icons load offline."""
+lists recent exercises, then by body part; the weight steps keep one line from 320 px; no screen
+change, theme change or resize logs a console error; the manifest's icons load offline."""
 
 from __future__ import annotations
 
@@ -161,6 +161,32 @@ def test_log_searches_exercises_recent_first_then_by_body_part(
     )
     wait_synced(page)
     assert server.query("SELECT count(*) FROM record WHERE record_type = 'exercise'") == [(1,)]
+
+
+# Each weight step's label: its row's top and the lines its text takes.
+STEP_LABELS = """els => els.map(e => {
+  const range = document.createRange();
+  range.selectNodeContents(e);
+  return [e.textContent.trim(), Math.round(e.getBoundingClientRect().top),
+    new Set([...range.getClientRects()].map(r => Math.round(r.top))).size];
+})"""
+
+
+def test_weight_steps_keep_one_line_from_320_px(
+    phones: object, server: AppServer, email: str
+) -> None:
+    context: BrowserContext = phones()  # type: ignore[operator]
+    page = signed_up(context, server.base_url, email)
+    tab(page, "settings")
+    expect(page.get_by_test_id("increment-1.25")).to_be_attached()
+    for width in (390, 360, 320):
+        page.set_viewport_size({"width": width, "height": 844})
+        labels = page.locator(".segmented.steps .seg span").evaluate_all(STEP_LABELS)
+        assert [text for text, _, _ in labels] == ["0.5", "1", "1.25", "2.5", "5"]
+        assert {top for _, top, _ in labels} == {labels[0][1]}, (width, labels)  # one row
+        assert [lines for _, _, lines in labels] == [1] * 5, (width, labels)
+        overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, (width, overflow)
 
 
 def test_no_console_error_on_any_screen_transition(
