@@ -5,8 +5,10 @@ import { html } from "./ui/html.js";
 import { boot } from "./store.js";
 import { registerServiceWorker } from "./updates.js";
 import { applyTheme } from "./theme.js";
+import { applyDeferredStyles } from "./styles.js";
 
 applyTheme();
+applyDeferredStyles();
 render(html`<${App} />`, document.getElementById("app"));
 boot();
 registerServiceWorker();

@@ -2,6 +2,25 @@
 // time, custom exercises, the last set of an exercise on a side.
 import { mergeInto, recordExists } from "./sync/merge.js";
 
+// Above this many changed records, sets() is rebuilt rather than patched.
+const INCREMENTAL_LIMIT = 64;
+
+/** A set whose fields are still arriving from a sync waits until it is whole enough to show. */
+const shown = (s) => s.exercise && s.side && Number.isInteger(s.performed_at);
+const newestFirst = (a, b) => b.performed_at - a.performed_at || (a.id < b.id ? 1 : -1);
+
+/** Where `set` goes in `list` (sorted newest first), by binary search. */
+function insertionPoint(list, set) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (newestFirst(list[mid], set) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export class Replica {
   constructor() {
     this.load([]);
@@ -12,6 +31,8 @@ export class Replica {
     /** @type {Map<string, Map<string, {hlc: string, value: unknown}>>} */
     this.state = new Map();
     this.types = new Map();
+    this._sets = null; // sets() as last built
+    this._touched = new Set(); // ids changed since
     this.apply(rows);
   }
 
@@ -20,8 +41,10 @@ export class Replica {
     for (const { record_type, record_id, field, value, hlc } of rows) {
       this.types.set(record_id, record_type);
       mergeInto(this.state, record_id, field, hlc, value);
+      if (this._sets) this._touched.add(record_id);
     }
-    this._sets = null;
+    // A pull of many records rebuilds the list; a save moves only its own set.
+    if (this._touched.size > INCREMENTAL_LIMIT) this._sets = null;
   }
 
   /** Field values of an existing record, or null. */
@@ -43,12 +66,20 @@ export class Replica {
     return out;
   }
 
-  /** Sets, newest first. A set whose fields are still arriving from a sync waits until it is
-   * whole enough to show. */
+  /** Sets, newest first (a new array whenever a set changed). */
   sets() {
-    this._sets ??= this.ofType("set")
-      .filter((s) => s.exercise && s.side && Number.isInteger(s.performed_at))
-      .sort((a, b) => b.performed_at - a.performed_at || (a.id < b.id ? 1 : -1));
+    if (!this._sets) {
+      this._sets = this.ofType("set").filter(shown).sort(newestFirst);
+    } else if (this._touched.size > 0) {
+      const touched = this._touched;
+      const list = this._sets.filter((s) => !touched.has(s.id));
+      for (const id of touched) {
+        const set = this.types.get(id) === "set" ? this.record(id) : null;
+        if (set && shown(set)) list.splice(insertionPoint(list, set), 0, set);
+      }
+      this._sets = list;
+    }
+    this._touched = new Set();
     return this._sets;
   }
 

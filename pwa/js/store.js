@@ -15,6 +15,7 @@ import { current } from "./insight/limbs.js";
 import { Replica } from "./records.js";
 import { newUuid7 } from "./sync/ids.js";
 import { DELETED } from "./sync/merge.js";
+import { applyDeferredStyles } from "./styles.js";
 import { createSyncer } from "./syncer.js";
 import { keepCurrent as keepPushCurrent, turnOff as turnOffPush } from "./push.js";
 
@@ -39,6 +40,9 @@ let state = {
 };
 const listeners = new Set();
 let session = null; // {db, syncer, channel} of the open account
+// Ids of records with ops in the outbox: read with the queue, then kept up to date by each
+// local edit, so a save does not read the outbox back.
+let waiting = new Set();
 // Local edits and reloads of the mirror run one at a time, so a reload never replaces the
 // mirror with rows read before an edit that it then misses.
 let queue = Promise.resolve();
@@ -72,9 +76,11 @@ const refresh = (records = true) =>
   });
 
 async function showQueue(recordsChanged) {
-  const { pending, rejected, meta } = await readQueue(session.db);
+  const queued = await readQueue(session.db);
+  const { rejected, meta } = queued;
+  waiting = queued.waiting;
   update({
-    pending,
+    pending: waiting.size,
     rejected,
     meta,
     units: meta.units ?? "kg",
@@ -99,6 +105,7 @@ async function openAccount(account) {
   });
   session = { db, syncer, channel };
   channel.onmessage = ({ data }) => (data === "signed-out" ? location.reload() : refresh());
+  await applyDeferredStyles(); // the app's screens need the frame's and their own styles
   update({ account, screen: "app" });
   await refresh();
   syncer.trigger();
@@ -209,6 +216,7 @@ export async function forgetAccount() {
   await deleteAccountDb(id);
   localStorage.removeItem(ACCOUNT_KEY);
   replica.load([]);
+  waiting = new Set();
   update({ screen: "auth", account: null, authExpired: false, pending: 0, rejected: [], meta: {} });
 }
 
@@ -220,13 +228,16 @@ export async function editRecords(changes) {
     Object.entries(values).map(([field, value]) => ({ record_type, record_id, field, value })),
   );
   if (edits.length === 0) return;
-  // Resolves once the edit is stored and shown, with its upload already counted and started.
+  // Resolves once the edit is stored and shown, with its upload already counted and started
+  // (in the same render: the sync chip's change does not cost the screen a second one).
   await serially(async () => {
-    replica.apply(await writeEdits(session.db, edits, clockNow()));
-    await showQueue(true);
+    const ops = await writeEdits(session.db, edits, clockNow());
+    replica.apply(ops);
+    for (const op of ops) waiting.add(op.record_id);
+    update({ pending: waiting.size, revision: state.revision + 1 });
+    session.syncer.trigger();
+    announce();
   });
-  announce();
-  session.syncer.trigger();
 }
 
 const edit = (recordType, recordId, values) => editRecords([[recordType, recordId, values]]);

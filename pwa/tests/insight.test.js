@@ -1,5 +1,5 @@
 // What the Charts screen and the alert banner pick from the replica: alerts to show, exercises
-// to offer, ranges, body parts, the sets a chart reads; and chart colours that match app.css.
+// to offer, ranges, body parts, the sets a chart reads; and chart colours that match base.css.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
@@ -80,7 +80,7 @@ test("a chart reads its exercise's whole sets, oldest first", () => {
 });
 
 test("chart colours are the app's side colours and palette", () => {
-  const css = readFileSync(new URL("../app.css", import.meta.url), "utf8");
+  const css = readFileSync(new URL("../base.css", import.meta.url), "utf8");
   const variable = (name) => new RegExp(`--${name}:\\s*(#[0-9a-f]{6});`).exec(css)[1];
   assert.equal(palette.SIDE_COLOURS.left, variable("left"));
   assert.equal(palette.SIDE_COLOURS.right, variable("right"));

@@ -88,7 +88,9 @@ async def test_service_worker_carries_the_shell_version_and_precache_list(
     assert prefix == f"/v/{shell['version']}"
     files = shell["files"]
     assert isinstance(files, list)
-    assert {"/", "/manifest.webmanifest", f"{prefix}/js/main.js", f"{prefix}/app.css"} <= set(files)
+    assert {"/", "/manifest.webmanifest", f"{prefix}/js/main.js", f"{prefix}/base.css"} <= set(
+        files
+    )
     for url in files:
         assert (await web.get(url)).status_code == 200, url
     assert not any("/tests/" in url or "/tools/" in url for url in files)
@@ -178,9 +180,9 @@ def test_any_shell_change_changes_the_version_and_the_worker(tmp_path: Path) -> 
 async def test_the_served_app_directory_is_configurable(tmp_path: Path) -> None:
     app_dir = tmp_path / "pwa"
     shutil.copytree(bundled_pwa_dir(), app_dir)
-    (app_dir / "app.css").write_text("body { color: red; }\n")
+    (app_dir / "base.css").write_text("body { color: red; }\n")
     async for client in _client_for(tmp_path, pwa_dir=str(app_dir)):
-        assert (await client.get("/app.css")).text == "body { color: red; }\n"
+        assert (await client.get("/base.css")).text == "body { color: red; }\n"
 
 
 @pytest.mark.parametrize(

@@ -265,6 +265,7 @@ def start_routine_workout(page: Page) -> None:
         cell = first.locator(f"[data-testid=pair-side][data-side={side}]")
         cell.get_by_test_id("tick").click()
         expect(cell).to_have_attribute("data-set-id", re.compile(".+"))
+    wait_synced(page)
 
 
 def take(out: Path, base_url: str) -> list[Path]:
@@ -304,6 +305,7 @@ def take(out: Path, base_url: str) -> list[Path]:
         tab(page, "workout")
         page.get_by_test_id("finish-workout").click()
         page.get_by_test_id("workout-summary").wait_for()
+        wait_synced(page)
         snap(page, out, "summary", shots)
         change_password(page)
         path = out / "account.png"

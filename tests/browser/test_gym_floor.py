@@ -1,7 +1,8 @@
 """What the gym floor found: a set logged after the fact lands on its own day in History and
 Charts (read by pressing and holding the chart); weights in lb prefill and step to loadable
-ones; names are unique ignoring case; an injury cannot start tomorrow; no screen change, theme
-change or resize logs a console error; the manifest's icons load offline."""
+ones; names are unique ignoring case; an injury cannot start tomorrow; Log's exercise search
+lists recent exercises, then by body part; the weight steps keep one line from 320 px; no screen
+change, theme change or resize logs a console error; the manifest's icons load offline."""
 
 from __future__ import annotations
 
@@ -111,6 +112,91 @@ def test_lb_weights_are_loadable_names_unique_injuries_not_future(
     wait_synced(page)
     assert len(server.logged_sets(email)) == 1
     assert server.query("SELECT count(*) FROM record WHERE record_type != 'set'") == [(0,)]
+
+
+def search_groups(page: Page) -> list[tuple[str, list[str]]]:
+    """(heading, exercise ids) of each group the search lists, in screen order."""
+    groups = page.get_by_test_id("exercise-search").evaluate(
+        """el => [...el.querySelectorAll('h2')].map(h => [h.textContent,
+          [...h.nextElementSibling.querySelectorAll('[data-testid=pick-exercise]')]
+            .map(b => b.dataset.exercise)])"""
+    )
+    return [(heading, ids) for heading, ids in groups]
+
+
+def test_log_searches_exercises_recent_first_then_by_body_part(
+    phones: object, server: AppServer, email: str
+) -> None:
+    context: BrowserContext = phones()  # type: ignore[operator]
+    page = signed_up(context, server.base_url, email)
+    page.get_by_test_id("exercise").select_option(EXERCISE)
+    log_set(page, "left", 8, 30)
+    page.get_by_test_id("new-exercise").click()
+    page.get_by_test_id("new-exercise-name").fill("Cossack squat")
+    page.get_by_test_id("add-exercise").click()
+    custom = page.get_by_test_id("exercise").input_value()
+    assert custom != EXERCISE
+
+    page.get_by_test_id("search-exercise").click()
+    expect(page.get_by_test_id("exercise-query")).to_be_focused()
+    groups = search_groups(page)
+    assert [heading for heading, _ in groups] == ["Recent", "Legs", "Arms", "Other"]
+    assert groups[0][1] == [EXERCISE]
+    assert EXERCISE not in groups[1][1]
+    assert "single-leg-curl" in groups[1][1]
+    assert custom in groups[1][1]  # a custom leg exercise sits with the catalogue's legs
+
+    page.get_by_test_id("exercise-query").fill("CURL")
+    assert search_groups(page) == [
+        ("Legs", ["single-leg-curl"]),
+        ("Arms", ["single-arm-biceps-curl", "single-arm-hammer-curl", "wrist-curl"]),
+    ]
+    page.get_by_test_id("exercise-query").fill("cossäck")  # case and accents ignored
+    assert search_groups(page) == [("Legs", [custom])]
+    page.get_by_test_id("exercise-query").fill("deadlift press")
+    expect(page.get_by_test_id("exercise-search")).to_contain_text("No exercise matches")
+
+    page.get_by_test_id("exercise-query").fill("hammer")
+    page.get_by_role("button", name="Log Single-arm hammer curl").click()
+    expect(page.get_by_test_id("exercise-search")).to_have_count(0)
+    expect(page.get_by_test_id("exercise")).to_have_value("single-arm-hammer-curl")
+    expect(page.get_by_test_id("save-set")).to_be_visible()
+
+    # Names are unique per account ignoring case and accents, custom ones included.
+    page.get_by_test_id("new-exercise").click()
+    page.get_by_test_id("new-exercise-name").fill("  COSSACK Squat ")
+    page.get_by_test_id("add-exercise").click()
+    expect(page.locator("#new-exercise-error")).to_have_text(
+        "“Cossack squat” already exists: pick it from the list."
+    )
+    wait_synced(page)
+    assert server.query("SELECT count(*) FROM record WHERE record_type = 'exercise'") == [(1,)]
+
+
+# Each weight step's label: its row's top and the lines its text takes.
+STEP_LABELS = """els => els.map(e => {
+  const range = document.createRange();
+  range.selectNodeContents(e);
+  return [e.textContent.trim(), Math.round(e.getBoundingClientRect().top),
+    new Set([...range.getClientRects()].map(r => Math.round(r.top))).size];
+})"""
+
+
+def test_weight_steps_keep_one_line_from_320_px(
+    phones: object, server: AppServer, email: str
+) -> None:
+    context: BrowserContext = phones()  # type: ignore[operator]
+    page = signed_up(context, server.base_url, email)
+    tab(page, "settings")
+    expect(page.get_by_test_id("increment-1.25")).to_be_attached()
+    for width in (390, 360, 320):
+        page.set_viewport_size({"width": width, "height": 844})
+        labels = page.locator(".segmented.steps .seg span").evaluate_all(STEP_LABELS)
+        assert [text for text, _, _ in labels] == ["0.5", "1", "1.25", "2.5", "5"]
+        assert {top for _, top, _ in labels} == {labels[0][1]}, (width, labels)  # one row
+        assert [lines for _, _, lines in labels] == [1] * 5, (width, labels)
+        overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, (width, overflow)
 
 
 def test_no_console_error_on_any_screen_transition(

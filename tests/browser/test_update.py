@@ -48,7 +48,7 @@ def test_new_deploy_shows_the_update_prompt_and_reloads_into_the_new_version(
 
     deployed.stop()
     assert deployed.pwa_dir is not None
-    with (deployed.pwa_dir / "app.css").open("a") as css:
+    with (deployed.pwa_dir / "base.css").open("a") as css:
         css.write(NEW_RULE)
     deployed.start()
     new = deployed.shell_version()

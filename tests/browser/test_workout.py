@@ -1,15 +1,18 @@
 """A routine of two unilateral exercises logged as a workout at 390 × 844, counting real taps:
 every left+right pair takes two taps, prefilled from last time with those values shown before
 the first tap; the summary counts sets and volume per side; History shows the pairs and the
-server's `logged_set` holds them. A double tap saves one side once."""
+server's `logged_set` holds them. A double tap saves one side once. The rest timer's end stays
+silent, without a console message, until the page has had a user gesture, and beeps after."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, CDPSession, Locator, Page, expect
 
 from tests.browser.support import (
+    EXERCISE,
     AppServer,
     log_set,
     signed_up,
@@ -173,3 +176,74 @@ def test_double_tap_saves_one_set(phones: object, server: AppServer, email: str)
         ("left", 8),
         ("right", 8),
     ]
+
+
+# Counts what the page asks of the speaker and the vibration motor.
+SOUND_PROBE = """
+window.__sound = { contexts: 0, beeps: 0, vibrations: 0, state: null };
+const RealContext = window.AudioContext;
+window.AudioContext = class extends RealContext {
+  constructor(...args) { super(...args); window.__sound.contexts += 1; }
+  createOscillator() {
+    const osc = super.createOscillator();
+    const start = osc.start.bind(osc);
+    osc.start = (...args) => {
+      window.__sound.beeps += 1;
+      window.__sound.state = this.state;
+      return start(...args);
+    };
+    return osc;
+  }
+};
+const vibrate = navigator.vibrate.bind(navigator);
+navigator.vibrate = (pattern) => { window.__sound.vibrations += 1; return vibrate(pattern); };
+"""
+# A one-second rest started and run out by the page itself (no gesture), as the app does.
+REST_RUNS_OUT = """(async () => {
+  while (document.documentElement.dataset.app !== 'app') await new Promise(r => setTimeout(r, 50));
+  const base = document.querySelector('script[type=module]').src.replace(/js\\/main\\.js$/, '');
+  const rest = await import(base + 'js/training/rest.js');
+  rest.startRest('EXERCISE', 1);
+  while (rest.restState()) await new Promise(r => setTimeout(r, 50));
+  await new Promise(r => setTimeout(r, 100));
+  return { active: navigator.userActivation.hasBeenActive, ...window.__sound };
+})()""".replace("EXERCISE", EXERCISE)
+
+
+def without_gesture(cdp: CDPSession, expression: str) -> Any:
+    """Evaluate as the page's own script: Playwright's evaluate and waits count as gestures."""
+    answer = cdp.send(
+        "Runtime.evaluate",
+        {
+            "expression": expression,
+            "awaitPromise": True,
+            "returnByValue": True,
+            "userGesture": False,
+        },
+    )
+    return answer["result"]["value"]
+
+
+def test_rest_timer_sounds_only_after_a_gesture(
+    phones: object, server: AppServer, email: str
+) -> None:
+    context: BrowserContext = phones()  # type: ignore[operator]
+    context.add_init_script(SOUND_PROBE)
+    page = signed_up(context, server.base_url, email)
+    cdp = context.new_cdp_session(page)
+    messages: list[str] = []
+    cdp.on(
+        "Log.entryAdded", lambda e: messages.append(f"{e['entry']['level']}: {e['entry']['text']}")
+    )
+    cdp.send("Log.enable")
+    messages.clear()  # what the page logged before (enabling replays it)
+    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+    page.reload()  # a new page: no gesture yet
+
+    before = without_gesture(cdp, REST_RUNS_OUT)
+    assert before == {"active": False, "contexts": 0, "beeps": 0, "vibrations": 0, "state": None}
+    page.get_by_test_id("nav-log").click()  # a real tap
+    after = without_gesture(cdp, REST_RUNS_OUT)
+    assert after == {"active": True, "contexts": 1, "beeps": 1, "vibrations": 1, "state": "running"}
+    page.wait_for_timeout(500)
+    assert [m for m in messages if m.startswith(("warning", "error"))] == []

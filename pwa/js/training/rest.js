@@ -1,5 +1,6 @@
 // The rest timer: one countdown at a time, started after each saved side. Screens subscribe;
 // when it runs out while the app is open the phone vibrates and beeps where it may.
+import { prepareAlarm, ring } from "./alarm.js";
 
 export const DEFAULT_REST_S = 90;
 export const REST_STEP_S = 15;
@@ -20,6 +21,7 @@ export const restLength = (meta, exercise) =>
 
 export function startRest(exercise, seconds, nowMs = Date.now()) {
   timer = { exercise, seconds, endsAt: nowMs + seconds * 1000 };
+  prepareAlarm();
   clearInterval(tick);
   tick = setInterval(() => {
     if (timer && Date.now() >= timer.endsAt) finished();
@@ -45,20 +47,5 @@ export function stopRest() {
 
 function finished() {
   stopRest();
-  navigator.vibrate?.([200, 100, 200]);
-  beep();
-}
-
-function beep() {
-  try {
-    const audio = new AudioContext();
-    const osc = audio.createOscillator();
-    osc.frequency.value = 880;
-    osc.connect(audio.destination);
-    osc.start();
-    osc.stop(audio.currentTime + 0.3);
-    osc.onended = () => audio.close();
-  } catch {
-    // No audio allowed (no user gesture yet, or none on this device): the vibration says it.
-  }
+  ring();
 }

@@ -1,5 +1,6 @@
 // The frame around every screen: sync chip, banners (new version, session ended, imbalance
 // alerts), the toast with Undo, and the tab bar.
+import { Component } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { html, useRoute, useStore } from "./html.js";
 import { AlertBanner } from "./alerts.js";
@@ -49,6 +50,27 @@ const PARENT = {
   clinician: "settings",
   report: "settings",
 };
+// What Log and Workout show of the app state. A sync's progress (chip, count, status) changes
+// none of it, so those screens skip the renders it causes: the sync a save starts does not
+// compete with showing the save.
+const meta = (s) => [s.meta.increment_kg, s.meta.increment_lb, JSON.stringify(s.meta.rest)];
+const SHOWS = {
+  log: (s) => [s.revision, s.units, s.catalogue, ...meta(s)],
+  workout: (s) => [s.revision, s.units, s.catalogue, s.formula, ...meta(s)],
+};
+
+class Screen extends Component {
+  shouldComponentUpdate(next) {
+    const shows = SHOWS[next.route];
+    if (!shows || next.route !== this.props.route || next.arg !== this.props.arg) return true;
+    const before = shows(this.props.state);
+    return shows(next.state).some((value, i) => value !== before[i]);
+  }
+  render({ route, state, arg }) {
+    const Shown = SCREENS[route];
+    return html`<${Shown} state=${state} arg=${arg} />`;
+  }
+}
 const TOAST_MS = 8000;
 
 function Toast({ toast }) {
@@ -84,7 +106,6 @@ export function App() {
     return html`<${AuthScreen} reauth=${{ email: state.account.email, pending: state.pending }}
       onCancel=${() => setReauthOpen(false)} />`;
   }
-  const Screen = SCREENS[route];
   const status = syncState(state);
   return html`<header class="top">
       <span class="brand">Sidewise</span>
@@ -112,7 +133,9 @@ export function App() {
     </div>`
     }
     ${route !== "charts" && html`<${AlertBanner} state=${state} />`}
-    <main id="main" data-testid=${`screen-${route}`}><${Screen} state=${state} arg=${arg} /></main>
+    <main id="main" data-testid=${`screen-${route}`}>
+      <${Screen} route=${route} state=${state} arg=${arg} />
+    </main>
     ${state.toast && html`<${Toast} toast=${state.toast} />`}
     <${RestTimer} />
     <nav class="tabs" aria-label="Screens">

@@ -1,30 +1,43 @@
-// Choosing the exercise on Log: a search box that narrows the picker (recent first, then by
-// body part) and the form that adds a custom exercise, its name unique ignoring case.
-import { useState } from "preact/hooks";
+// Choosing the exercise on Log: a picker (recent first, then by body part), a search that
+// lists the matches grouped the same way, and the form that adds a custom exercise, its name
+// unique ignoring case.
+import { useMemo, useState } from "preact/hooks";
 import { html } from "./html.js";
-import { folded, takenName } from "../names.js";
+import { ExerciseSearch, LIMB_GROUPS } from "./exercise-search.js";
+import { takenName } from "../names.js";
 import { addExercise, exerciseName } from "../store.js";
 
-const LIMB_GROUPS = [
-  ["leg", "Legs"],
-  ["arm", "Arms"],
-  ["other", "Other"],
-];
-
-export function ExercisePicker({ value, catalogue, recent, customs, onChange, onNew }) {
-  const [query, setQuery] = useState("");
-  const [searching, setSearching] = useState(false);
+/** The picker's option groups; rebuilt only when the exercises offered change, so a save
+ * does not diff the whole catalogue. */
+function Options({ catalogue, recent, customs }) {
   const option = (id, name) => html`<option value=${id}>${name}</option>`;
-  const hit = (name) => folded(name).includes(folded(query)) || query === "";
-  // The chosen exercise stays offered so the picker never shows a value it lacks.
-  const fresh = (e) => !recent.includes(e.id) && (hit(e.name) || e.id === value);
-  recent = recent.filter((id) => hit(exerciseName(id)) || id === value);
-  const narrow = (text) => {
-    setQuery(text);
-    const first = [...recent.map((id) => ({ id, name: exerciseName(id) })), ...catalogue, ...customs]
-      .find((e) => text && folded(e.name).includes(folded(text)));
-    if (first && first.id !== value) onChange(first.id);
-  };
+  const fresh = (e) => !recent.includes(e.id);
+  return html`${
+    recent.length > 0 &&
+    html`<optgroup label="Recent">${recent.map((id) => option(id, exerciseName(id)))}</optgroup>`
+  }
+    ${LIMB_GROUPS.map(([limb, label]) => {
+      const items = catalogue.filter((e) => e.limb === limb && fresh(e));
+      return (
+        items.length > 0 &&
+        html`<optgroup label=${label}>${items.map((e) => option(e.id, e.name))}</optgroup>`
+      );
+    })}
+    ${
+      customs.some(fresh) &&
+      html`<optgroup label="Your exercises">
+        ${customs.filter(fresh).map((e) => option(e.id, e.name))}
+      </optgroup>`
+    }`;
+}
+
+export function ExercisePicker({ value, catalogue, recent, customs, revision, onChange, onNew }) {
+  const [searching, setSearching] = useState(false);
+  const offered = JSON.stringify([recent, customs.map((e) => [e.id, e.name])]);
+  const options = useMemo(
+    () => html`<${Options} catalogue=${catalogue} recent=${recent} customs=${customs} />`,
+    [catalogue, offered],
+  );
   return html`<div class="field">
     <div class="label-row">
       <label for="log-exercise">Exercise</label>
@@ -40,30 +53,16 @@ export function ExercisePicker({ value, catalogue, recent, customs, onChange, on
     </div>
     ${
       searching &&
-      html`<label for="log-exercise-query" class="sr-only">Search exercises</label>
-        <input id="log-exercise-query" type="search" data-testid="exercise-filter"
-          autocomplete="off" placeholder="Type part of a name" value=${query}
-          onInput=${(e) => narrow(e.currentTarget.value)} />`
+      html`<${ExerciseSearch} catalogue=${catalogue} revision=${revision} label="Log"
+        Heading="h2"
+        onPick=${(id) => {
+          setSearching(false);
+          onChange(id);
+        }} />`
     }
     <select id="log-exercise" data-testid="exercise" value=${value}
       onChange=${(e) => onChange(e.currentTarget.value)}>
-      ${
-        recent.length > 0 &&
-        html`<optgroup label="Recent">${recent.map((id) => option(id, exerciseName(id)))}</optgroup>`
-      }
-      ${LIMB_GROUPS.map(([limb, label]) => {
-        const items = catalogue.filter((e) => e.limb === limb && fresh(e));
-        return (
-          items.length > 0 &&
-          html`<optgroup label=${label}>${items.map((e) => option(e.id, e.name))}</optgroup>`
-        );
-      })}
-      ${
-        customs.some(fresh) &&
-        html`<optgroup label="Your exercises">
-          ${customs.filter(fresh).map((e) => option(e.id, e.name))}
-        </optgroup>`
-      }
+      ${options}
     </select>
   </div>`;
 }

@@ -1,6 +1,6 @@
 // Find an exercise by typing: recent ones first, then by body part; matching ignores case and
-// accents. Used where a workout or a routine gains an exercise.
-import { useMemo, useState } from "preact/hooks";
+// accents. Used on Log and where a workout or a routine gains an exercise.
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { html } from "./html.js";
 import { folded } from "../names.js";
 import { exerciseName, replica } from "../store.js";
@@ -10,7 +10,6 @@ export const LIMB_GROUPS = [
   ["arm", "Arms"],
   ["other", "Other"],
 ];
-
 
 /** [[group label, [{id, name}]]] matching `query`: Recent, then Legs, Arms, Other. */
 export function searchGroups(query, catalogue, customs, recent, exclude = []) {
@@ -26,18 +25,30 @@ export function searchGroups(query, catalogue, customs, recent, exclude = []) {
   return groups.filter(([, items]) => items.length > 0);
 }
 
-export function ExerciseSearch({ catalogue, revision, exclude = [], onPick, label = "Add" }) {
+/** The search box and its matches; opened to be typed in, so it takes the focus. `Heading`
+ * ("h2", "h3") keeps the page's outline in order. */
+export function ExerciseSearch({
+  catalogue,
+  revision,
+  exclude = [],
+  onPick,
+  label = "Add",
+  Heading = "h3",
+}) {
   const [query, setQuery] = useState("");
+  const box = useRef(null);
+  useEffect(() => box.current?.focus(), []);
   const customs = useMemo(() => replica.customExercises(), [revision]);
   const recent = useMemo(() => replica.recentExercises(8), [revision]);
   const groups = searchGroups(query, catalogue, customs, recent, exclude);
   return html`<div class="search" data-testid="exercise-search">
     <label for="exercise-query">Find an exercise</label>
-    <input id="exercise-query" type="search" data-testid="exercise-query" autocomplete="off"
+    <input id="exercise-query" ref=${box} type="search" data-testid="exercise-query"
+      autocomplete="off"
       value=${query} onInput=${(e) => setQuery(e.currentTarget.value)} />
     ${groups.length === 0 && html`<p class="hint">No exercise matches “${query}”.</p>`}
     ${groups.map(
-      ([group, items]) => html`<h3>${group}</h3>
+      ([group, items]) => html`<${Heading}>${group}</${Heading}>
         <ul class="plain-list picks">
           ${items.map(
             (e) => html`<li>

@@ -107,24 +107,36 @@ function LogForm({ state, target }) {
   // "Save left too": the other side with the numbers just saved, in one tap.
   const sameForOther = () => store(otherSide(saved.side), saved.values, performance.now());
 
+  // Today's sets of the exercise, rebuilt only when a set, the exercise or the day changed.
+  const today = dayKey(Date.now());
+  const todays = useMemo(() => {
+    const sets = replica
+      .sets()
+      .filter((s) => s.exercise === exercise && dayKey(s.performed_at) === today)
+      .reverse();
+    return (
+      sets.length > 0 &&
+      html`<section aria-labelledby="today-title">
+        <h2 id="today-title">Today · ${exerciseName(exercise)}</h2>
+        <${Pairs} sets=${sets} units=${units} />
+      </section>`
+    );
+  }, [state.revision, exercise, units, catalogue, today]);
+
   if (adding) {
     return html`<${NewExercise} catalogue=${catalogue} customs=${customs} onDone=${(id) => {
       setAdding(false);
       if (id) choose(id);
     }} />`;
   }
-  const today = dayKey(Date.now());
-  const todays = replica
-    .sets()
-    .filter((s) => s.exercise === exercise && dayKey(s.performed_at) === today)
-    .reverse();
   const other = saved && otherSide(saved.side);
   return html`<form class="log" onSubmit=${save} aria-labelledby="log-title" novalidate>
       <h1 id="log-title" class="sr-only">Log a set</h1>
       ${
         exercise
           ? html`<${ExercisePicker} value=${exercise} catalogue=${catalogue} recent=${recent}
-            customs=${customs} onChange=${choose} onNew=${() => setAdding(true)} />`
+            customs=${customs} revision=${state.revision} onChange=${choose}
+            onNew=${() => setAdding(true)} />`
           : html`<p class="hint">Exercises load when you are online. You can add your own now.</p>
             <button type="button" class="secondary big" data-testid="new-exercise"
               onClick=${() => setAdding(true)}>+ New exercise</button>`
@@ -160,11 +172,5 @@ function LogForm({ state, target }) {
         }
       </div>
     </form>
-    ${
-      todays.length > 0 &&
-      html`<section aria-labelledby="today-title">
-      <h2 id="today-title">Today · ${exerciseName(exercise)}</h2>
-      <${Pairs} sets=${todays} units=${units} />
-    </section>`
-    }`;
+    ${todays}`;
 }

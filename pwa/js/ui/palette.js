@@ -1,4 +1,4 @@
-// The colours the charts draw with. A canvas cannot use CSS variables, so these repeat app.css
+// The colours the charts draw with. A canvas cannot use CSS variables, so these repeat base.css
 // (tests/insight.test.js keeps them equal). Left is teal and right amber, as on every screen:
 // they differ in hue for every common colour-vision type and stand at 9.6:1 and 10.7:1 against
 // the page; the right side's line is also dashed, so the sides never rely on colour alone.
@@ -10,7 +10,7 @@ export const LOW = "#fca5a5"; // --danger: sessions below 90 %
 export const GRID = "#334155";
 export const BAND = "rgba(248, 250, 252, 0.08)"; // LSI of 90 % and more
 
-/** The colours of the theme shown now, read from app.css's variables (the dark ones when a
+/** The colours of the theme shown now, read from base.css's variables (the dark ones when a
  * stylesheet is missing). */
 export function colours() {
   const style = globalThis.getComputedStyle?.(document.documentElement);

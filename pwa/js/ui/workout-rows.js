@@ -24,14 +24,19 @@ function SideCell({ ctx, exercise, index, side, saved, prefill }) {
   const name = exerciseName(exercise);
   const where = `${sideName(side)} set ${index + 1} of ${name}`;
   if (saved) {
+    const undo = () =>
+      performance.now() - shownAt.current > DOUBLE_TAP_MS && deleteSet(saved.id, "Set removed");
     return html`<div class=${`cell done side-${side}`} data-testid="pair-side" data-side=${side}
         data-row=${index} data-set-id=${saved.id}>
-      <span class="main"><span aria-hidden="true">✓ </span>${formatSet(saved, units)}</span>
-      <button type="button" class="link small" data-testid="undo-side"
-        aria-label=${`Undo ${where}`}
-        onClick=${() => performance.now() - shownAt.current > DOUBLE_TAP_MS && deleteSet(saved.id, "Set removed")}>
-        Undo
-      </button>
+      <span class="main">${formatSet(saved, units)}</span>
+      <span class="label-row">
+        <span class="sub" aria-hidden="true">✓ Saved</span>
+        <button type="button" class="link small" data-testid="undo-side"
+          aria-label=${`Undo ${where}`}
+          onClick=${undo}>
+          Undo
+        </button>
+      </span>
     </div>`;
   }
   const save = async () => {
@@ -77,8 +82,11 @@ function SideCell({ ctx, exercise, index, side, saved, prefill }) {
 const previousText = (prev, units, sides) => {
   const parts = sides
     .filter((side) => prev[side])
-    .map((side) => `${side === "left" ? "L" : "R"} ${formatSet(prev[side], units)}`);
-  return parts.length ? parts.join(" · ") : "—";
+    .map((side) => {
+      const letter = side === "left" ? "L" : "R";
+      return html`<span class="qty">${letter} ${formatSet(prev[side], units)}</span>`;
+    });
+  return parts.length ? parts.flatMap((part, i) => (i ? [" · ", part] : [part])) : "—";
 };
 
 /** An exercise card: its rows, + row, − row (an unsaved last row), remove the exercise. */

@@ -15,10 +15,13 @@ export function WorkoutSummary({ state, workout }) {
   const bests = rows.flatMap((r) =>
     ["left", "right", "both"].filter((s) => r[s].new_best).map((s) => [r.exercise, s, r[s]]),
   );
-  const sideCell = (part) =>
-    part.sets === 0
-      ? "—"
-      : `${part.sets} ${part.sets === 1 ? "set" : "sets"} · ${formatVolume(part.volume, units)}`;
+  // Lines break between the count and the volume, never inside either.
+  const sideCell = (part) => {
+    if (part.sets === 0) return "—";
+    const count = `${part.sets} ${part.sets === 1 ? "set" : "sets"}`;
+    const volume = formatVolume(part.volume, units);
+    return html`<span class="qty">${count}</span> · <span class="qty">${volume}</span>`;
+  };
   return html`<h1>Workout done</h1>
     <p class="lead" data-testid="summary-duration">${workout.name ?? "Workout"} · ${minutes} min</p>
     <table class="done-table" data-testid="workout-summary">
