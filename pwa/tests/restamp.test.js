@@ -63,7 +63,7 @@ async function agreed(db, server, edits, device) {
   const rows = new Map((await readRows(db)).map((r) => [`${r.record_id} ${r.field}`, r.hlc]));
   for (const op of held) assert.equal(rows.get(`${op.record_id} ${op.field}`), op.hlc);
   const queue = await readQueue(db);
-  assert.equal(queue.pending, 0, "the outbox is empty");
+  assert.equal(queue.waiting.size, 0, "the outbox is empty");
   assert.deepEqual(queue.rejected, []);
   assert.equal(queue.meta.node, device);
 }
@@ -113,7 +113,7 @@ for (const reason of ["node_mismatch", "clock_skew"]) {
     const key = (e) => `${e.record_id} ${e.field} ${JSON.stringify(e.value)}`;
     assert.deepEqual(sent.map(key).sort(), [...before, ...after].map(key).sort());
     assert.ok(sent.slice(before.length).every((op) => op.hlc.endsWith(server.registered[1])));
-    assert.equal((await readQueue(db)).pending, 0);
+    assert.equal((await readQueue(db)).waiting.size, 0);
     assert.equal((await readMeta(db)).node, server.registered[1]);
   });
 }
@@ -133,7 +133,7 @@ test("a server that forgot the device gets a new one and every unsent op", TIMEO
   const sent = [...server.log.values()];
   assert.deepEqual(sent.map(key).sort(), [...before, ...after].map(key).sort());
   assert.ok(sent.slice(before.length).every((op) => op.hlc.endsWith(server.registered[1])));
-  assert.equal((await readQueue(db)).pending, 0);
+  assert.equal((await readQueue(db)).waiting.size, 0);
 });
 
 const STUBBORN = "a server that keeps refusing ends the sync with an error and keeps every edit";
@@ -146,7 +146,7 @@ test(STUBBORN, TIMEOUT, async (t) => {
   assert.equal(statuses.at(-1).state, "error");
   assert.equal(server.log.size, 0);
   const queue = await readQueue(db);
-  assert.equal(queue.pending, 2, "both sets still wait to be sent");
+  assert.equal(queue.waiting.size, 2, "both sets still wait to be sent");
   assert.deepEqual(queue.rejected, []);
   assert.ok(server.pushes <= 5, `gave up after ${server.pushes} pushes`);
 });
