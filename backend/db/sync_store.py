@@ -146,8 +146,16 @@ OpLogRow = tuple[str, int, str, str, str, str, str, str, int, int]
 FieldRow = tuple[str, str, int, str, str, str, int]
 
 
-async def insert_ops(conn: Connection, rows: Sequence[OpLogRow]) -> None:
-    await bulk(conn, "op_log", _OP_COLUMNS, rows, "ON CONFLICT (op_id) DO NOTHING")
+async def insert_ops(conn: Connection, rows: Sequence[OpLogRow]) -> set[str]:
+    """Log ``rows``; returns the op ids it could not log because another account's push,
+    committed since this one looked them up, holds them (only on PostgreSQL: SQLite's one
+    writer runs each push's lookup and insert with nobody in between)."""
+    conflict = "ON CONFLICT (op_id) DO NOTHING"
+    if not is_pg(conn):
+        await bulk(conn, "op_log", _OP_COLUMNS, rows, conflict)
+        return set()
+    logged = await bulk(conn, "op_log", _OP_COLUMNS, rows, conflict, returning="op_id")
+    return {row[0] for row in rows} - {row[0] for row in logged}
 
 
 async def upsert_fields(conn: Connection, rows: Sequence[FieldRow]) -> None:

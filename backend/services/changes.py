@@ -2,7 +2,7 @@
 alerts and imports alike (docs/architecture.md, "Sync" and "The write path").
 
 In the caller's transaction: take the account's turn, answer retries as duplicates, claim new
-record ids, bump the sequence, merge by the sync contract's rule (``sync.merge``), log the ops,
+record ids, bump the sequence, log the ops, merge by the sync contract's rule (``sync.merge``),
 upsert the winners and run the projector of each changed record type (``projectors``). Every
 statement is a ``backend.db`` call, so on SQLite the whole unit runs on the writer's thread.
 """
@@ -82,6 +82,15 @@ async def apply_changes(
         return Applied(None, False)
     # The counter row lock, held to commit, makes commit order = seq order.
     seq = await sync_store.bump_seq(conn, account_id)
+    # Logged before merging: an op id another account took meanwhile is refused, not merged.
+    taken = await sync_store.insert_ops(
+        conn, _log_rows(account_id, node, seq, now_ms, batch.candidates)
+    )
+    if taken:
+        for checked in batch.candidates:
+            if checked.op.op_id in taken:
+                batch.settle(checked, "rejected", "op_id_conflict")
+        batch.candidates = [c for c in batch.candidates if c.op.op_id not in taken]
 
     records = {checked.op.record_id for checked in batch.candidates}
     state = await sync_store.load_fields(conn, account_id, records)
@@ -103,7 +112,6 @@ async def apply_changes(
         else:
             batch.settle(checked, "superseded")
 
-    await sync_store.insert_ops(conn, _log_rows(account_id, node, seq, now_ms, batch.candidates))
     await sync_store.upsert_fields(conn, field_rows(account_id, seq, list(changed.values())))
     by_type: dict[str, set[str]] = {}
     for checked in changed.values():
