@@ -8,7 +8,7 @@ patient's: these are the only routes that reach another account's data, and all 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -372,11 +372,11 @@ class Sharing:
             for r in rows
         ]
 
-    async def own_hq(self, account_id: int, today: date | None = None) -> Hq:
+    async def own_hq(self, account_id: int) -> Hq:
         async with self.db.read() as conn:
-            row = await sharing.time_zone(conn, account_id)
-            day = today or local_day(self.wall.now_ms(), ZoneInfo(row))
-            return await patient_summary.leg_ratio(conn, account_id, day)
+            zone = ZoneInfo(await sharing.time_zone(conn, account_id))
+            today = local_day(self.wall.now_ms(), zone)
+            return await patient_summary.leg_ratio(conn, account_id, today)
 
 
 async def end_as_clinician(conn: Connection, clinician_id: int, now: int) -> None:
