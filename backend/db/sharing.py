@@ -91,11 +91,6 @@ async def use_code(conn: Connection, key: str, now: int) -> bool:
     return bool(await fetch(conn, sql, (now, key, now)))
 
 
-async def email_of(conn: Connection, account_id: int) -> str | None:
-    rows = await fetch(conn, "SELECT email FROM account WHERE id = ?", (account_id,))
-    return str(rows[0][0]) if rows else None
-
-
 _GRANT = (
     "SELECT id, clinician_id, clinician_label, scope, created_at_ms, updated_at_ms FROM care_grant"
 )
@@ -158,15 +153,6 @@ async def patients(
         sql += " AND g.account_id = ?"
         params += (patient_id,)
     return [PatientRow(*row) for row in await fetch(conn, sql, params)]
-
-
-async def stored_summaries(conn: Connection, clinician_id: int) -> list[tuple[int, str]]:
-    """Only the stored summaries of a clinician's patients: the floor a patient list costs."""
-    sql = (
-        "SELECT s.account_id, s.summary FROM care_grant g "
-        "JOIN patient_summary s ON s.account_id = g.account_id WHERE g.clinician_id = ?"
-    )
-    return [(int(a), str(s)) for a, s in await fetch(conn, sql, (clinician_id,))]
 
 
 async def save_summary(conn: Connection, patient_id: int, seq: int, day: str, body: str) -> None:

@@ -8,8 +8,9 @@ patient's: these are the only routes that reach another account's data, and all 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -43,6 +44,14 @@ from backend.services.throttle import Throttle
 
 LOG_LIMIT = 200
 SETS_SHOWN = 100
+
+
+class Built(NamedTuple):
+    """A summary rebuilt from the patient's history at sync sequence ``seq``, as stored."""
+
+    seq: int
+    day: str
+    body: str  # JSON
 
 
 class ShareCodeView(msgspec.Struct, frozen=True, kw_only=True):
@@ -150,80 +159,108 @@ class Sharing:
         return ShareCodeView(code=display(code), expires_at_ms=now + CODE_TTL_MS)
 
     async def patients(self, clinician_id: int) -> list[PatientItem]:
-        """The granted patients, those needing attention first; each listing is logged."""
+        """The granted patients, those needing attention first; each listing is logged.
+
+        Summaries that are out of date are rebuilt outside the writer (they only read), then
+        the grants are read again in the transaction that logs the listing."""
         now = self.wall.now_ms()
         async with self.db.write() as conn:
             rows = await sharing.patients(conn, clinician_id)
-            items = [
+            if all(self._current(row, now) for row in rows):
+                return await self._list(conn, clinician_id, rows, {}, now)
+        built: dict[int, Built] = {}
+        async with self.db.read() as conn:
+            for row in await sharing.patients(conn, clinician_id):
+                if not self._current(row, now):
+                    built[row.patient_id] = await self._build(conn, row, now)
+        async with self.db.write() as conn:
+            for patient_id, fresh in built.items():
+                await sharing.save_summary(conn, patient_id, fresh.seq, fresh.day, fresh.body)
+            rows = await sharing.patients(conn, clinician_id)
+            return await self._list(conn, clinician_id, rows, built, now)
+
+    async def _list(
+        self,
+        conn: Connection,
+        clinician_id: int,
+        rows: list[PatientRow],
+        built: dict[int, Built],
+        now: int,
+    ) -> list[PatientItem]:
+        items = []
+        for row in rows:
+            body = built[row.patient_id].body if row.patient_id in built else row.summary
+            if body is None:  # granted a moment ago, between the two transactions
+                body = (await self._build(conn, row, now)).body
+            items.append(
                 PatientItem(
                     patient_id=row.patient_id,
                     email=row.email,
                     scope=_scope(row.scope),
                     granted_at_ms=row.granted_at_ms,
-                    summary=await self._listed(conn, row, now),
+                    summary=patient_summary.decode_listed(body),
                 )
-                for row in rows
-            ]
-            await sharing.append_events(
-                conn,
-                [
-                    (r.patient_id, clinician_id, r.clinician_label, "viewed_list", None, now)
-                    for r in rows
-                ],
             )
+        events = [
+            (r.patient_id, clinician_id, r.clinician_label, "viewed_list", None, now) for r in rows
+        ]
+        await sharing.append_events(conn, events)
         return sorted(items, key=lambda i: triage_key(i.summary.attention, i.email))
 
     async def patient(self, clinician_id: int, patient_id: int) -> PatientDetail:
+        """One patient's view, read outside the writer; then the grant is read again in the
+        transaction that logs the read, and what is shown follows the grant as it is then."""
         now = self.wall.now_ms()
+        async with self.db.read() as conn:
+            row = await self._granted(conn, clinician_id, patient_id)
+            detail = await self._detail(conn, row, now)
         async with self.db.write() as conn:
-            rows = await sharing.patients(conn, clinician_id, patient_id)
-            if not rows:
-                raise NotFound("no patient of yours has this id", code="no_grant")
-            (row,) = rows
-            scope = _scope(row.scope)
-            summary = await self._summary(conn, row, now)
-            zone = ZoneInfo(row.time_zone)
-            today = local_day(now, zone)
-            exercises = [e.exercise for e in summary.exercises]
-            sets = None
-            if scope == "summary_sets":
-                found = await sharing.recent_sets(conn, patient_id, SETS_SHOWN)
-                sets = tuple(LoggedSetView(**r._asdict()) for r in found)
-            detail = PatientDetail(
-                patient_id=patient_id,
-                email=row.email,
-                scope=scope,
-                time_zone=row.time_zone,
-                summary=summary,
-                hq=await patient_summary.leg_ratio(conn, patient_id, today),
-                charts=tuple(await patient_summary.charts(conn, patient_id, exercises, today)),
-                sets=sets,
-            )
-            event = (patient_id, clinician_id, row.clinician_label, VIEW_KIND[scope], None, now)
+            row = await self._granted(conn, clinician_id, patient_id)
+            if row.scope != detail.scope:  # changed in between: show what it allows now
+                detail = await self._detail(conn, row, now)
+            event = (patient_id, clinician_id, row.clinician_label, VIEW_KIND[detail.scope],
+                     None, now)  # fmt: skip
             await sharing.append_events(conn, [event])
         return detail
 
-    async def _listed(self, conn: Connection, row: PatientRow, now: int) -> ListSummary:
-        """The list's part of the summary: from the stored JSON when it is current."""
+    async def _granted(self, conn: Connection, clinician_id: int, patient_id: int) -> PatientRow:
+        rows = await sharing.patients(conn, clinician_id, patient_id)
+        if not rows:
+            raise NotFound("no patient of yours has this id", code="no_grant")
+        return rows[0]
+
+    async def _detail(self, conn: Connection, row: PatientRow, now: int) -> PatientDetail:
+        scope = _scope(row.scope)
         if row.summary is not None and self._current(row, now):
-            return patient_summary.decode_listed(row.summary)
-        summary = await self._summary(conn, row, now)
-        return patient_summary.decode_listed(patient_summary.encode(summary))
+            summary = patient_summary.decode(row.summary)
+        else:
+            summary = patient_summary.decode((await self._build(conn, row, now)).body)
+        today = local_day(now, ZoneInfo(row.time_zone))
+        exercises = [e.exercise for e in summary.exercises]
+        sets = None
+        if scope == "summary_sets":
+            found = await sharing.recent_sets(conn, row.patient_id, SETS_SHOWN)
+            sets = tuple(LoggedSetView(**r._asdict()) for r in found)
+        return PatientDetail(
+            patient_id=row.patient_id,
+            email=row.email,
+            scope=scope,
+            time_zone=row.time_zone,
+            summary=summary,
+            hq=await patient_summary.leg_ratio(conn, row.patient_id, today),
+            charts=tuple(await patient_summary.charts(conn, row.patient_id, exercises, today)),
+            sets=sets,
+        )
+
+    async def _build(self, conn: Connection, row: PatientRow, now: int) -> Built:
+        zone = ZoneInfo(row.time_zone)
+        today = local_day(now, zone)
+        summary = await patient_summary.build(conn, row.patient_id, zone, today)
+        return Built(row.seq, today.isoformat(), patient_summary.encode(summary))
 
     @staticmethod
     def _current(row: PatientRow, now: int) -> bool:
         return row.summary_seq == row.seq and row.summary_day == _today(row.time_zone, now)
-
-    async def _summary(self, conn: Connection, row: PatientRow, now: int) -> Summary:
-        """The stored summary, rebuilt first if the patient synced or a day passed since."""
-        if row.summary is not None and self._current(row, now):
-            return patient_summary.decode(row.summary)
-        zone = ZoneInfo(row.time_zone)
-        today = local_day(now, zone)
-        summary = await patient_summary.build(conn, row.patient_id, zone, today)
-        body = patient_summary.encode(summary)
-        await sharing.save_summary(conn, row.patient_id, row.seq, today.isoformat(), body)
-        return summary
 
     # The patient's side.
 
@@ -335,11 +372,11 @@ class Sharing:
             for r in rows
         ]
 
-    async def own_hq(self, account_id: int, today: date | None = None) -> Hq:
+    async def own_hq(self, account_id: int) -> Hq:
         async with self.db.read() as conn:
-            row = await sharing.time_zone(conn, account_id)
-            day = today or local_day(self.wall.now_ms(), ZoneInfo(row))
-            return await patient_summary.leg_ratio(conn, account_id, day)
+            zone = ZoneInfo(await sharing.time_zone(conn, account_id))
+            today = local_day(self.wall.now_ms(), zone)
+            return await patient_summary.leg_ratio(conn, account_id, today)
 
 
 async def end_as_clinician(conn: Connection, clinician_id: int, now: int) -> None:

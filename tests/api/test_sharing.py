@@ -16,8 +16,8 @@ from backend.domain.sharing import ALPHABET, CODE_TTL_MS
 from backend.settings import Settings
 from tests.api.test_insight import FRIDAY_WEEK_4, ROW, account_id
 from tests.conftest import make_app, make_settings, open_client
-from tests.domain.histories import steady
-from tests.support.api import PASSWORD, User, sign_up
+from tests.domain.histories import steady, weekly
+from tests.support.api import PASSWORD, User, new_id, sign_up
 from tests.support.fakes import FakeClock
 from tests.support.sets import push_all, set_ops
 
@@ -233,3 +233,33 @@ async def test_codes_used_at_once_make_one_grant_and_one_code_serves_once(
     assert sorted(r.status_code for r in tries) == [201, 409, 409]
     listed = (await clinician.client.get("/api/clinician/patients")).json()["patients"]
     assert len(listed) == 2
+
+
+async def test_the_summary_carries_cross_education_adherence(
+    new_user: NewUser, clock: FakeClock
+) -> None:
+    clinician = await new_user("physio@example.com")
+    patient = await new_user("patient@example.com")
+    # Left arm injured since day 0 (3 sessions a week); the right arm trained for two weeks
+    # only: 6 sessions done of the 11 due by day 25.
+    status = {"limb": "left_arm", "status": "injured", "since": "2026-01-05"}
+    record = new_id(clock.now)
+    ops = [patient.op("limb_status", record, f, v, clock.now) for f, v in status.items()]
+    ops += set_ops(patient, weekly(range(2), None, 22, "x"), clock.now, "single-arm-db-row")
+    await push_all(patient, ops)
+    await grant(patient, await new_code(clinician))
+
+    (item,) = (await clinician.client.get("/api/clinician/patients")).json()["patients"]
+    assert item["summary"]["adherence"] == [{"kind": "arm", "percent_x10": 545}]
+    assert "arm plan adherence 54.5 %" in item["summary"]["reasons"]
+    detail = await clinician.client.get(f"/api/clinician/patients/{item['patient_id']}")
+    assert detail.json()["summary"]["adherence"] == [
+        {
+            "kind": "arm",
+            "involved_side": "left",
+            "trained_side": "right",
+            "done": 6,
+            "planned": 11,
+            "percent_x10": 545,
+        }
+    ]
