@@ -62,32 +62,22 @@ class Database:
         async with self.writer.begin() as conn:
             yield conn
 
-    async def write_shared(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
-        """Run ``work`` in a write transaction that concurrent callers may share.
-
-        On SQLite (one writer) the jobs waiting for the writer run together in one
-        transaction, each in its own savepoint, and share one commit and fsync. On PostgreSQL
-        each gets its own transaction: sharing would hold several accounts' row locks at once.
-        The result is returned only after the commit.
-        """
-        if self._group is None:
-            async with self.write() as conn:
-                return await work(conn)
-        result: T = await self._group.submit(work, unit=False, weight=1)
-        return result
-
     async def write_unit(
         self, work: Callable[[Connection], Coroutine[Any, Any, T]], weight: int = 1
     ) -> T:
-        """``write_shared`` for a unit of work that only runs ``backend.db`` statements.
+        """Run ``work``, a unit that only runs ``backend.db`` statements, in a write transaction
+        that concurrent callers may share; the result is returned only after the commit.
 
-        On SQLite it runs on the writer's own thread over the raw connection, so its statements
-        cost no thread hop each; ``weight`` (e.g. its op count) bounds the group it joins.
+        On SQLite (one writer) the units waiting for the writer run together in one
+        transaction, each in its own savepoint, and share one commit and fsync; they run on the
+        writer's own thread over the raw connection, so their statements cost no thread hop
+        each; ``weight`` (e.g. its op count) bounds the group a unit joins. On PostgreSQL each
+        gets its own transaction: sharing would hold several accounts' row locks at once.
         """
         if self._group is None:
             async with self.write() as conn:
                 return await work(conn)
-        result: T = await self._group.submit(work, unit=True, weight=weight)
+        result: T = await self._group.submit(work, weight=weight)
         return result
 
     async def read_unit(self, work: Callable[[Connection], Coroutine[Any, Any, T]]) -> T:
@@ -158,8 +148,8 @@ class _GroupCommit:
 
     A group is bounded in jobs and in weight (a push weighs its op count), so one commit never
     holds the writer for long. Units of work (``write_unit``) run on the thread that owns the
-    writer's raw connection; when a group is nothing but units, its BEGIN, every unit in its
-    savepoint and the COMMIT are one hop to that thread.
+    writer's raw connection: a group's BEGIN, every unit in its savepoint and the COMMIT are one
+    hop to that thread.
     """
 
     def __init__(self, db: Database, max_jobs: int = 64, max_weight: int = 4096) -> None:
@@ -169,8 +159,8 @@ class _GroupCommit:
         self._queue: list[_Job] = []
         self._writer = asyncio.Lock()
 
-    async def submit(self, work: Work, *, unit: bool, weight: int) -> Any:
-        job = _Job(work, asyncio.get_running_loop().create_future(), unit, weight)
+    async def submit(self, work: Work, *, weight: int) -> Any:
+        job = _Job(work, asyncio.get_running_loop().create_future(), weight)
         self._queue.append(job)
         async with self._writer:
             if not job.future.done():
@@ -189,12 +179,9 @@ class _GroupCommit:
 
     async def _run(self, jobs: list[_Job]) -> None:
         try:
-            if all(job.unit for job in jobs):
-                async with self.db.writer.connect() as conn:
-                    thread = await _thread_of(conn)
-                    outcomes = await thread._execute(_units_in_one_transaction, thread._conn, jobs)
-            else:
-                outcomes = await self._run_mixed(jobs)
+            async with self.db.writer.connect() as conn:
+                thread = await _thread_of(conn)
+                outcomes = await thread._execute(_units_in_one_transaction, thread._conn, jobs)
         except BaseException as exc:
             for job in jobs:
                 if not job.future.done():
@@ -208,28 +195,11 @@ class _GroupCommit:
             else:
                 job.future.set_exception(value)
 
-    async def _run_mixed(self, jobs: list[_Job]) -> list[tuple[bool, Any]]:
-        outcomes: list[tuple[bool, Any]] = []
-        async with self.db.write() as conn:
-            thread = await _thread_of(conn)
-            for job in jobs:
-                try:
-                    async with conn.begin_nested():
-                        if job.unit:
-                            value = await thread._execute(run_now, job.work, thread._conn)
-                        else:
-                            value = await job.work(conn)
-                    outcomes.append((True, value))
-                except Exception as exc:  # one failing job must not sink the others
-                    outcomes.append((False, exc))
-        return outcomes
-
 
 @dataclass
 class _Job:
     work: Work
     future: asyncio.Future[Any]
-    unit: bool
     weight: int
 
 

@@ -17,9 +17,9 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from backend.db import insight_store
 from backend.db.engine import Database
 from backend.db.leader import Leadership
-from backend.services import insight_store
 from backend.services.insight import Insight
 from backend.services.ports import WallClock
 

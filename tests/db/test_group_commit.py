@@ -1,4 +1,4 @@
-"""Concurrent writers share transactions on SQLite; a failing job sinks only itself."""
+"""Concurrent units of work share transactions on SQLite; a failing unit sinks only itself."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from backend.db import engine
 from backend.db.connection import Connection
@@ -24,37 +23,6 @@ async def db(sqlite_template: SqliteTemplate, tmp_path: Path):
     database = Database(sqlite_template.fresh(tmp_path))
     yield database
     await database.dispose()
-
-
-async def test_jobs_share_commits_and_failures_stay_isolated(db: Database) -> None:
-    commits = 0
-    original = db.write
-
-    def counting_write():  # type: ignore[no-untyped-def]
-        nonlocal commits
-        commits += 1
-        return original()
-
-    db.write = counting_write  # type: ignore[method-assign]
-
-    async def job(number: int) -> int:
-        async def work(conn: AsyncConnection) -> int:
-            await conn.execute(INSERT, {"n": f"{number:016x}"})
-            await asyncio.sleep(0)  # let the other writers queue up meanwhile
-            if number == 7:
-                raise RuntimeError("this push fails")
-            return number
-
-        return await db.write_shared(work)
-
-    results = await asyncio.gather(*(job(n) for n in range(20)), return_exceptions=True)
-
-    assert isinstance(results[7], RuntimeError)
-    assert [r for i, r in enumerate(results) if i != 7] == [n for n in range(20) if n != 7]
-    async with db.read() as conn:
-        stored = {n for (n,) in await conn.execute(text("SELECT node_id FROM device"))}
-    assert stored == {f"{n:016x}" for n in range(20) if n != 7}
-    assert commits < 20  # writers that queued together shared a transaction
 
 
 async def test_units_share_commits_and_a_failing_unit_rolls_back_alone(
