@@ -15,7 +15,7 @@ import {
 import { SORTS, adherenceOf, change, pct, ratio, sortPatients } from "../clinic/format.js";
 import { HqFigures } from "./hq.js";
 import { exerciseName } from "../store.js";
-import { dateTimeLabel, formatSet, sideName } from "../units.js";
+import { dateTimeLabel, formatSet, friendlyDates, sideName } from "../units.js";
 
 let lastSort = "attention";
 const KINDS = { lsi: "LSI", volume: "volume asymmetry", baseline: "of pre-injury best" };
@@ -180,7 +180,7 @@ export function AlertList({ alerts }) {
   if (alerts.length === 0) return html`<p class="hint">No open alerts.</p>`;
   return html`<ul class="plain-list" data-testid="detail-alerts">${alerts.map(
     (a) => html`<li><strong>${sideName(a.side)} · ${exerciseName(a.exercise)}</strong>
-      <div class="sub">${a.message}</div></li>`,
+      <div class="sub">${friendlyDates(a.message)}</div></li>`,
   )}</ul>`;
 }
 
