@@ -26,11 +26,13 @@ from backend.db.schema import head_revision, read_revision, serves
 T = TypeVar("T")
 Work = Callable[[Any], Awaitable[Any]]
 
+# The busy timeout first: setting the journal mode takes a lock, and a connection opened while
+# another holds one would otherwise fail at once with "database is locked".
 SQLITE_PRAGMAS = (
+    "PRAGMA busy_timeout=10000",
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=10000",
 )
 
 
