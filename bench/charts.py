@@ -33,6 +33,7 @@ from backend.domain.strength import (
     WeeklyVolume,
     daily_figures,
     week_start,
+    weeks_of,
 )
 from backend.services.charts import Charts
 from bench.stats import median, percentile
@@ -56,7 +57,8 @@ GROUP_BY = (
 
 def generate(path: Path, rows: int, user_sets: int, seed: int) -> None:
     """``rows`` sets in ``logged_set``: ``user_sets`` of them the user's one exercise, a day at a
-    time (10 per side), the rest spread over 2,000 other accounts; plus the user's aggregate."""
+    time (10 per side), the rest spread over 2,000 other accounts; plus the user's daily and
+    weekly aggregates."""
     rng = random.Random(seed)
     upgrade(f"sqlite+aiosqlite:///{path}")
     conn = sqlite3.connect(path)
@@ -107,9 +109,18 @@ def generate(path: Path, rows: int, user_sets: int, seed: int) -> None:
         )
     flush()
     marks = ", ".join("?" for _ in COLUMNS)
+    figures = daily_figures(entries)
     conn.executemany(
         f"INSERT INTO set_daily ({', '.join(COLUMNS)}) VALUES ({marks})",
-        [row_of(USER, f) for f in daily_figures(entries)],
+        [row_of(USER, f) for f in figures],
+    )
+    conn.executemany(
+        "INSERT INTO set_weekly (account_id, exercise, week, left_volume, right_volume, sessions) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (USER, EXERCISE, w.week_start.isoformat(), w.left, w.right, w.sessions)
+            for w in weeks_of(figures)
+        ],
     )
     conn.commit()
     conn.execute("ANALYZE")

@@ -1,4 +1,5 @@
-"""One exercise's chart for the signed-in account, read from the daily aggregate."""
+"""One exercise's chart for the signed-in account, read from the daily aggregate (the all-time
+chart's weekly volume from the weekly one)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from backend.db import insight_store
+from backend.db import insight_store, weekly
 from backend.db.connection import Connection
 from backend.db.engine import Database
 from backend.domain.charts import Chart, chart, check_range
 from backend.domain.errors import InvalidInput
 from backend.domain.limbs import Involvement, involvement
 from backend.domain.records import is_exercise_ref
-from backend.domain.strength import DayFigures, Formula, bests_of, weeks_of
+from backend.domain.strength import DayFigures, Formula, WeeklyVolume, bests_of, weeks_of
 from backend.services import daily
 
 
@@ -25,7 +26,9 @@ class ChartView(msgspec.Struct, frozen=True, kw_only=True):
     chart: Chart
 
 
-_Read = tuple[ZoneInfo, Involvement | None, list[DayFigures], list[DayFigures]]
+_Read = tuple[
+    ZoneInfo, Involvement | None, list[DayFigures], list[DayFigures], list[WeeklyVolume] | None
+]
 
 
 class Charts:
@@ -48,9 +51,7 @@ class Charts:
             )
         check_range(start, end)
 
-        async def read(
-            conn: Connection,
-        ) -> tuple[ZoneInfo, Involvement | None, list[DayFigures], list[DayFigures]]:
+        async def read(conn: Connection) -> _Read:
             """Every read of the chart in one snapshot (one hop to a reader on SQLite)."""
             zone = await daily.account_zone(conn, account_id)
             kinds = await insight_store.exercise_kinds(conn, account_id, [exercise])
@@ -64,13 +65,18 @@ class Charts:
                 earlier = await insight_store.figures_before(
                     conn, account_id, exercise, involved.side, min(start, involved.since)
                 )
-            return zone, involved, shown, earlier
+            # Every week whole: the precomputed sums; a range's first and last week may be
+            # partial, so theirs are summed from the days shown.
+            weeks = None
+            if start is None and end is None:
+                weeks = await weekly.weeks(conn, account_id, exercise)
+            return zone, involved, shown, earlier, weeks
 
-        zone, involved, shown, earlier = await self.db.read_unit(read)
+        zone, involved, shown, earlier, weeks = await self.db.read_unit(read)
         view = chart(
             exercise,
             bests_of([*earlier, *shown], formula),
-            weeks_of(shown),
+            weeks_of(shown) if weeks is None else weeks,
             formula=formula,
             injured=involved.side if involved else None,
             injured_since=involved.since if involved else None,

@@ -1,8 +1,10 @@
-"""The daily aggregate ``set_daily``, kept in step with ``logged_set`` in the same transaction.
+"""The daily aggregate ``set_daily`` and its weekly sums ``set_weekly``, kept in step with
+``logged_set`` in the same transaction.
 
 A change to a set re-derives the (exercise, local day) it left and the one it joined, reading
-only the sets of those days, so the aggregate always equals the domain's figures of
-``logged_set`` and a push costs the same whatever the account's history.
+only the sets of those days, then re-sums the weeks of those days from their daily rows, so the
+aggregates always equal the domain's figures of ``logged_set`` and a push costs the same
+whatever the account's history.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from datetime import date, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from backend.db import account_settings
+from backend.db import account_settings, weekly
 from backend.db import daily as daily_rows
 from backend.db.connection import Connection
 from backend.db.daily_rows import row_of
-from backend.domain.strength import SetEntry, Side, daily_figures
+from backend.domain.strength import SetEntry, Side, daily_figures, week_start
 from backend.domain.zone_days import zone_days
 
 DayKey = tuple[str, date]  # (exercise, local day)
@@ -68,6 +70,16 @@ async def refresh(
         sorted((exercise, day.isoformat()) for exercise, day in keys),
         [row_of(account_id, f) for f in figures],
     )
+    await weekly.refresh(conn, account_id, _weeks(keys))
+
+
+def _weeks(keys: Iterable[DayKey]) -> list[weekly.WeekKey]:
+    """The (exercise, Monday, Sunday) of the weeks holding these days."""
+    mondays = {(exercise, week_start(day)) for exercise, day in keys}
+    return [
+        (exercise, monday.isoformat(), (monday + timedelta(days=6)).isoformat())
+        for exercise, monday in sorted(mondays)
+    ]
 
 
 # Sets re-derived per step of a time-zone rebuild: a step holds the writer for milliseconds.
@@ -114,6 +126,11 @@ async def rebuild_chunk(conn: Connection, account_id: int, zone: ZoneInfo, chunk
         exercise,
         (first.isoformat(), last.isoformat()),
         [row_of(account_id, f) for f in figures],
+    )
+    # A week the range shares with the next one is summed again once that one is rebuilt.
+    mondays = range(week_start(first).toordinal(), last.toordinal() + 1, 7)
+    await weekly.refresh(
+        conn, account_id, _weeks((exercise, date.fromordinal(day)) for day in mondays)
     )
     return True
 

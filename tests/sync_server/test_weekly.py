@@ -1,0 +1,123 @@
+"""The weekly aggregate equals the domain's weekly volume of the stored sets after any pushes,
+edits, deletes and time-zone changes, on both engines, and the all-time chart read from it is the
+chart of those sets."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from backend.domain.charts import chart_of_sets
+from backend.domain.strength import SetEntry, WeeklyVolume, weeks_of
+from backend.services.container import Services
+from tests.sync_server.conftest import T0, new_account, new_id
+from tests.sync_server.test_daily import DST_END, EXERCISES, HOUR, edit, expected, full_set, push
+
+DAY = 24 * HOUR
+
+
+async def stored_weeks(services: Services, account_id: int) -> dict[str, list[WeeklyVolume]]:
+    sql = (
+        "SELECT exercise, week, left_volume, right_volume, sessions FROM set_weekly "
+        "WHERE account_id = :a ORDER BY exercise, week"
+    )
+    async with services.db.read() as conn:
+        rows = (await conn.execute(text(sql), {"a": account_id})).all()
+    weeks: dict[str, list[WeeklyVolume]] = {}
+    for exercise, week, left, right, sessions in rows:
+        weeks.setdefault(exercise, []).append(
+            WeeklyVolume(week_start=week, left=left, right=right, sessions=sessions)  # type: ignore[arg-type]
+        )
+    return weeks
+
+
+async def domain_weeks(
+    services: Services, account_id: int, zone: ZoneInfo
+) -> dict[str, list[WeeklyVolume]]:
+    figures = await expected(services, account_id, zone)
+    by_exercise = {
+        exercise: [
+            WeeklyVolume(
+                week_start=w.week_start.isoformat(),  # type: ignore[arg-type]
+                left=w.left,
+                right=w.right,
+                sessions=w.sessions,
+            )
+            for w in weeks_of(f for f in figures if f.exercise == exercise)
+        ]
+        for exercise in EXERCISES
+    }
+    return {exercise: weeks for exercise, weeks in by_exercise.items() if weeks}
+
+
+async def stored_sets(services: Services, account_id: int) -> list[SetEntry]:
+    sql = (
+        "SELECT exercise, side, reps, weight_g, performed_at_ms FROM logged_set "
+        "WHERE account_id = :a AND exercise IS NOT NULL AND side IS NOT NULL "
+        "AND reps IS NOT NULL AND weight_g IS NOT NULL AND performed_at_ms IS NOT NULL"
+    )
+    async with services.db.read() as conn:
+        rows = (await conn.execute(text(sql), {"a": account_id})).all()
+    return [
+        SetEntry(exercise=e, side=s, reps=r, weight_g=w, performed_at=p) for e, s, r, w, p in rows
+    ]
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    batches=st.lists(
+        st.lists(st.tuples(st.integers(0, 7), edit), min_size=1, max_size=8), min_size=1, max_size=5
+    ),
+    zones=st.lists(
+        st.sampled_from(["UTC", "Europe/Berlin", "Asia/Kathmandu", "Pacific/Kiritimati"]),
+        min_size=1,
+        max_size=3,
+    ),
+)
+async def test_weekly_aggregate_and_all_time_chart_follow_every_change(
+    services: Services, batches: list[list[tuple[int, tuple[str, Any]]]], zones: list[str]
+) -> None:
+    (device,) = await new_account(services)
+    account = device.account_id
+    await services.time_zones.set(account, zones[0])
+    sets = [new_id() for _ in range(8)]
+    # Eight sets around the DST change, some a few days apart so weeks begin and end among them.
+    await push(
+        device,
+        [
+            (sid, f, v)
+            for i, sid in enumerate(sets)
+            for f, v in full_set(DST_END + i * 19 * HOUR - 3 * DAY).items()
+        ],
+        T0,
+    )
+    for n, batch in enumerate(batches, start=1):
+        await push(device, [(sets[i], f, v) for i, (f, v) in batch], T0 + n * 1000)
+        if n % 2 == 0:  # every other batch, the account moves (the rebuild re-sums weeks)
+            await services.time_zones.set(account, zones[n % len(zones)])
+        current = ZoneInfo(await current_zone(services, account))
+        assert await stored_weeks(services, account) == await domain_weeks(
+            services, account, current
+        )
+        sets_now = await stored_sets(services, account)
+        for exercise in EXERCISES:
+            view = await services.charts.chart(account, exercise)
+            assert view.chart == chart_of_sets(sets_now, exercise, zone=current)
+
+
+async def current_zone(services: Services, account_id: int) -> str:
+    async with services.db.read() as conn:
+        row = (
+            await conn.execute(
+                text("SELECT time_zone FROM account WHERE id = :a"), {"a": account_id}
+            )
+        ).one()
+    return str(row[0])
