@@ -26,6 +26,8 @@ from pathlib import Path
 from backend.db.daily_rows import COLUMNS, row_of
 from backend.db.engine import Database
 from backend.db.migrate import upgrade
+from backend.db.weekly import COLUMNS as WEEK_COLUMNS
+from backend.db.weekly import rows_of as weekly_rows
 from backend.domain.charts import chart
 from backend.domain.strength import (
     DailyBest,
@@ -33,7 +35,6 @@ from backend.domain.strength import (
     WeeklyVolume,
     daily_figures,
     week_start,
-    weeks_of,
 )
 from backend.services.charts import Charts
 from bench.stats import median, percentile
@@ -115,12 +116,8 @@ def generate(path: Path, rows: int, user_sets: int, seed: int) -> None:
         [row_of(USER, f) for f in figures],
     )
     conn.executemany(
-        "INSERT INTO set_weekly (account_id, exercise, week, left_volume, right_volume, sessions) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (USER, EXERCISE, w.week_start.isoformat(), w.left, w.right, w.sessions)
-            for w in weeks_of(figures)
-        ],
+        f"INSERT INTO set_weekly ({', '.join(WEEK_COLUMNS)}) VALUES ({', '.join('?' * 8)})",
+        weekly_rows(USER, figures),
     )
     conn.commit()
     conn.execute("ANALYZE")

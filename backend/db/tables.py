@@ -170,9 +170,9 @@ class SetDaily(SQLModel, table=True):
 
 
 class SetWeekly(SQLModel, table=True):
-    """Per account, exercise and local ISO week (Monday start): each side's volume and the days
-    trained, summed from that week's ``set_daily`` rows in the same transaction, so the
-    all-time chart reads one row per week instead of summing every day."""
+    """Per account, exercise and local ISO week (Monday start): each side's volume, the days
+    trained and the week's daily bests under each formula (JSON), derived from that week's
+    ``set_daily`` rows in the same transaction, so the all-time chart reads one row per week."""
 
     __tablename__ = "set_weekly"
 
@@ -182,6 +182,8 @@ class SetWeekly(SQLModel, table=True):
     left_volume: int = Field(sa_column=Column(BigInteger, nullable=False))
     right_volume: int = Field(sa_column=Column(BigInteger, nullable=False))
     sessions: int = Field(sa_column=Column(Integer, nullable=False))  # days with a per-side set
+    epley: str = Field(sa_column=Column(Text, nullable=False))  # [DailyBest], by day then side
+    brzycki: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class PushSubscription(SQLModel, table=True):

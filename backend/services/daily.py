@@ -70,16 +70,9 @@ async def refresh(
         sorted((exercise, day.isoformat()) for exercise, day in keys),
         [row_of(account_id, f) for f in figures],
     )
-    await weekly.refresh(conn, account_id, _weeks(keys))
-
-
-def _weeks(keys: Iterable[DayKey]) -> list[weekly.WeekKey]:
-    """The (exercise, Monday, Sunday) of the weeks holding these days."""
-    mondays = {(exercise, week_start(day)) for exercise, day in keys}
-    return [
-        (exercise, monday.isoformat(), (monday + timedelta(days=6)).isoformat())
-        for exercise, monday in sorted(mondays)
-    ]
+    await weekly.refresh(
+        conn, account_id, weekly.windows_of((e, week_start(day)) for e, day in keys)
+    )
 
 
 # Sets re-derived per step of a time-zone rebuild: a step holds the writer for milliseconds.
@@ -117,8 +110,8 @@ async def rebuild_chunk(conn: Connection, account_id: int, zone: ZoneInfo, chunk
         return False
     exercise, first, last = chunk
     days = zone_days(zone)
-    window = (exercise, days.bounds(first)[0], days.bounds(last)[1])
-    sets = await daily_rows.sets_in(conn, account_id, [window])
+    bounds = (exercise, days.bounds(first)[0], days.bounds(last)[1])
+    sets = await daily_rows.sets_in(conn, account_id, [bounds])
     figures = [f for f in daily_figures(_entries(sets), zone) if first <= f.day <= last]
     await daily_rows.replace_range(
         conn,
@@ -128,10 +121,9 @@ async def rebuild_chunk(conn: Connection, account_id: int, zone: ZoneInfo, chunk
         [row_of(account_id, f) for f in figures],
     )
     # A week the range shares with the next one is summed again once that one is rebuilt.
-    mondays = range(week_start(first).toordinal(), last.toordinal() + 1, 7)
-    await weekly.refresh(
-        conn, account_id, _weeks((exercise, date.fromordinal(day)) for day in mondays)
-    )
+    sunday = week_start(last) + timedelta(days=6)
+    window = (exercise, week_start(first).isoformat(), sunday.isoformat())
+    await weekly.refresh(conn, account_id, [window])
     return True
 
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from backend.db.weekly import COLUMNS
 from backend.domain.charts import chart_of_sets
-from backend.domain.strength import SetEntry, WeeklyVolume, weeks_of
+from backend.domain.strength import SetEntry, bests_of, week_start, weeks_of
 from backend.services.container import Services
 from tests.sync_server.conftest import T0, new_account, new_id
 from tests.sync_server.test_daily import DST_END, EXERCISES, HOUR, edit, expected, full_set, push
@@ -20,38 +22,43 @@ from tests.sync_server.test_daily import DST_END, EXERCISES, HOUR, edit, expecte
 DAY = 24 * HOUR
 
 
-async def stored_weeks(services: Services, account_id: int) -> dict[str, list[WeeklyVolume]]:
+async def stored_weeks(services: Services, account_id: int) -> list[tuple[Any, ...]]:
     sql = (
-        "SELECT exercise, week, left_volume, right_volume, sessions FROM set_weekly "
-        "WHERE account_id = :a ORDER BY exercise, week"
+        f"SELECT {', '.join(COLUMNS)} FROM set_weekly WHERE account_id = :a ORDER BY exercise, week"
     )
     async with services.db.read() as conn:
         rows = (await conn.execute(text(sql), {"a": account_id})).all()
-    weeks: dict[str, list[WeeklyVolume]] = {}
-    for exercise, week, left, right, sessions in rows:
-        weeks.setdefault(exercise, []).append(
-            WeeklyVolume(week_start=week, left=left, right=right, sessions=sessions)  # type: ignore[arg-type]
-        )
-    return weeks
+    return [decoded(row) for row in rows]
+
+
+def decoded(row: Any) -> tuple[Any, ...]:
+    *head, epley, brzycki = row
+    return (*head, msgspec.json.decode(epley), msgspec.json.decode(brzycki))
 
 
 async def domain_weeks(
     services: Services, account_id: int, zone: ZoneInfo
-) -> dict[str, list[WeeklyVolume]]:
+) -> list[tuple[Any, ...]]:
+    """Per exercise and week: the domain's weekly volume and daily bests of the stored sets."""
     figures = await expected(services, account_id, zone)
-    by_exercise = {
-        exercise: [
-            WeeklyVolume(
-                week_start=w.week_start.isoformat(),  # type: ignore[arg-type]
-                left=w.left,
-                right=w.right,
-                sessions=w.sessions,
+    rows = []
+    for exercise in sorted({f.exercise for f in figures}):
+        mine = [f for f in figures if f.exercise == exercise]
+        for volume in weeks_of(mine):
+            days = [f for f in mine if week_start(f.day) == volume.week_start]
+            rows.append(
+                (
+                    account_id,
+                    exercise,
+                    volume.week_start.isoformat(),
+                    volume.left,
+                    volume.right,
+                    volume.sessions,
+                    list(msgspec.to_builtins(bests_of(days, "epley"))),
+                    list(msgspec.to_builtins(bests_of(days, "brzycki"))),
+                )
             )
-            for w in weeks_of(f for f in figures if f.exercise == exercise)
-        ]
-        for exercise in EXERCISES
-    }
-    return {exercise: weeks for exercise, weeks in by_exercise.items() if weeks}
+    return rows
 
 
 async def stored_sets(services: Services, account_id: int) -> list[SetEntry]:
@@ -109,8 +116,11 @@ async def test_weekly_aggregate_and_all_time_chart_follow_every_change(
         )
         sets_now = await stored_sets(services, account)
         for exercise in EXERCISES:
-            view = await services.charts.chart(account, exercise)
-            assert view.chart == chart_of_sets(sets_now, exercise, zone=current)
+            for formula in ("epley", "brzycki"):
+                view = await services.charts.chart(account, exercise, formula=formula)
+                assert view.chart == chart_of_sets(
+                    sets_now, exercise, zone=current, formula=formula
+                )
 
 
 async def current_zone(services: Services, account_id: int) -> str:

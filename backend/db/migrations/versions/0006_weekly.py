@@ -1,4 +1,4 @@
-"""weekly aggregate: per account, exercise and local ISO week, the volume of each side
+"""weekly aggregate: per account, exercise and local ISO week, volumes and daily bests
 
 Revision ID: 0006
 Revises: 0005
@@ -10,24 +10,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from backend.db.daily_rows import READ_COLUMNS, figures_of
+from backend.db.weekly import COLUMNS, rows_of
+
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
-
-# Every week with a daily row, summed from ``set_daily`` (already in the account's zone).
-_FILL = (
-    "INSERT INTO set_weekly (account_id, exercise, week, left_volume, right_volume, sessions) "
-    "SELECT account_id, exercise, {week}, "
-    "SUM(CASE WHEN side = 'left' THEN volume ELSE 0 END), "
-    "SUM(CASE WHEN side = 'right' THEN volume ELSE 0 END), COUNT(DISTINCT day) "
-    "FROM set_daily GROUP BY account_id, exercise, {week}"
-)
-# The Monday of a YYYY-MM-DD day, as YYYY-MM-DD.
-_MONDAY = {
-    "sqlite": "date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days')",
-    "postgresql": "to_char(date_trunc('week', CAST(day AS date)), 'YYYY-MM-DD')",
-}
 
 
 def upgrade() -> None:
@@ -39,9 +28,31 @@ def upgrade() -> None:
         sa.Column("left_volume", sa.BigInteger(), nullable=False),
         sa.Column("right_volume", sa.BigInteger(), nullable=False),
         sa.Column("sessions", sa.Integer(), nullable=False),
+        sa.Column("epley", sa.Text(), nullable=False),
+        sa.Column("brzycki", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("account_id", "exercise", "week"),
     )
-    op.execute(_FILL.format(week=_MONDAY[op.get_bind().dialect.name]))
+    _backfill_weeks()
+
+
+def _backfill_weeks() -> None:
+    """Every week of the daily aggregate as it stands (already in each account's zone)."""
+    conn = op.get_bind()
+    daily = conn.execute(
+        sa.text(f"SELECT account_id, {', '.join(READ_COLUMNS)} FROM set_daily")  # noqa: S608
+    ).all()
+    by_account: dict[int, list[tuple[object, ...]]] = {}
+    for account_id, *row in daily:
+        by_account.setdefault(account_id, []).append(tuple(row))
+    values = [
+        dict(zip(COLUMNS, row, strict=True))
+        for account_id, rows in by_account.items()
+        for row in rows_of(account_id, figures_of(rows))
+    ]
+    if values:
+        names = ", ".join(COLUMNS)
+        marks = ", ".join(f":{c}" for c in COLUMNS)
+        conn.execute(sa.text(f"INSERT INTO set_weekly ({names}) VALUES ({marks})"), values)  # noqa: S608
 
 
 def downgrade() -> None:
