@@ -4,17 +4,20 @@ chart of those sets."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import msgspec
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from backend.db import weekly
 from backend.db.weekly import COLUMNS
 from backend.domain.charts import chart_of_sets
-from backend.domain.strength import SetEntry, bests_of, week_start, weeks_of
+from backend.domain.strength import SetEntry, bests_of, local_day, week_start, weeks_of
 from backend.services.container import Services
 from tests.sync_server.conftest import T0, new_account, new_id
 from tests.sync_server.test_daily import DST_END, EXERCISES, HOUR, edit, expected, full_set, push
@@ -131,3 +134,34 @@ async def current_zone(services: Services, account_id: int) -> str:
             )
         ).one()
     return str(row[0])
+
+
+async def test_a_push_re_derives_only_its_weeks_from_their_days(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The weekly rows are refreshed from the touched week's daily rows, not the history's."""
+    (device,) = await new_account(services)
+    await services.time_zones.set(device.account_id, "Europe/Berlin")
+    # A set a day for eight weeks, the last day the one Berlin's clocks go back.
+    history = [DST_END - day * DAY for day in range(56)]
+    writes = [(new_id(), at) for at in history]
+    await push(device, [(sid, f, v) for sid, at in writes for f, v in full_set(at).items()], T0)
+    read: list[Any] = []
+    days_in = weekly.days_in
+
+    async def recording(*args: Any) -> list[Any]:
+        rows = await days_in(*args)
+        read.extend(rows)
+        return rows
+
+    monkeypatch.setattr(weekly, "days_in", recording)
+    touched, record = DST_END + 2 * HOUR, new_id()
+    await push(device, [(record, f, v) for f, v in full_set(touched).items()], T0 + 1000)
+
+    zone = ZoneInfo("Europe/Berlin")
+    monday = week_start(local_day(touched, zone))
+    assert read
+    assert {week_start(date.fromisoformat(str(row[1]))) for row in read} == {monday}
+    assert await stored_weeks(services, device.account_id) == await domain_weeks(
+        services, device.account_id, zone
+    )
