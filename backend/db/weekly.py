@@ -40,6 +40,7 @@ _TYPED = [
     *text("epley", "brzycki"),
 ]
 _DAILY = ", ".join(READ_COLUMNS)
+# The stored arrays are DailyBest as JSON: changing its fields needs a migration re-deriving them.
 _BESTS = msgspec.json.Decoder(list[DailyBest])
 
 # (exercise, first Monday, last Sunday) as ISO days: a run of whole weeks of one exercise
