@@ -1,7 +1,10 @@
 """Chart query for one exercise: 50,000 sets of one user among 1,000,000 ``logged_set`` rows.
 
 Compares, in the same run and on the same SQLite file (WAL, like the server):
-- the server's path: ``Charts.chart`` reading the daily aggregate ``set_daily``;
+- the server's path: ``Charts.chart``, a range read from the daily aggregate ``set_daily``, all of
+  history from the weekly one ``set_weekly`` (a row per week holding its daily bests);
+- every range from ``set_daily``, bests and weekly volumes built per request (the path before
+  ``set_weekly``);
 - the same chart from a plain ``GROUP BY`` over ``logged_set`` (its existing index);
 - the same ``GROUP BY`` with a covering index (account, exercise, time, side, reps, weight).
 
@@ -23,16 +26,23 @@ from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+from backend.db import insight_store
+from backend.db.connection import Connection
 from backend.db.daily_rows import COLUMNS, row_of
 from backend.db.engine import Database
 from backend.db.migrate import upgrade
+from backend.db.weekly import COLUMNS as WEEK_COLUMNS
+from backend.db.weekly import rows_of as weekly_rows
 from backend.domain.charts import chart
 from backend.domain.strength import (
     DailyBest,
+    DayFigures,
     SetEntry,
     WeeklyVolume,
+    bests_of,
     daily_figures,
     week_start,
+    weeks_of,
 )
 from backend.services.charts import Charts
 from bench.stats import median, percentile
@@ -56,7 +66,8 @@ GROUP_BY = (
 
 def generate(path: Path, rows: int, user_sets: int, seed: int) -> None:
     """``rows`` sets in ``logged_set``: ``user_sets`` of them the user's one exercise, a day at a
-    time (10 per side), the rest spread over 2,000 other accounts; plus the user's aggregate."""
+    time (10 per side), the rest spread over 2,000 other accounts; plus the user's daily and
+    weekly aggregates."""
     rng = random.Random(seed)
     upgrade(f"sqlite+aiosqlite:///{path}")
     conn = sqlite3.connect(path)
@@ -107,9 +118,14 @@ def generate(path: Path, rows: int, user_sets: int, seed: int) -> None:
         )
     flush()
     marks = ", ".join("?" for _ in COLUMNS)
+    figures = daily_figures(entries)
     conn.executemany(
         f"INSERT INTO set_daily ({', '.join(COLUMNS)}) VALUES ({marks})",
-        [row_of(USER, f) for f in daily_figures(entries)],
+        [row_of(USER, f) for f in figures],
+    )
+    conn.executemany(
+        f"INSERT INTO set_weekly ({', '.join(WEEK_COLUMNS)}) VALUES ({', '.join('?' * 8)})",
+        weekly_rows(USER, figures),
     )
     conn.commit()
     conn.execute("ANALYZE")
@@ -140,6 +156,16 @@ async def group_by_chart(db: Database, first: date | None) -> None:
     )
 
 
+async def daily_chart(db: Database, first: date | None) -> None:
+    """Every range from the daily aggregate: its rows read, bests and weekly sums built here."""
+
+    async def read(conn: Connection) -> list[DayFigures]:
+        return await insight_store.figures(conn, USER, EXERCISE, first)
+
+    shown = await db.read_unit(read)
+    chart(EXERCISE, bests_of(shown), weeks_of(shown), start=first)
+
+
 async def timed(repeat: int, query: Callable[[], Awaitable[object]]) -> list[float]:
     await query()  # warm the page cache and prepared statements
     out = []
@@ -163,7 +189,11 @@ async def measure(path: Path, repeat: int) -> None:
         def baseline(first: date | None = first) -> Awaitable[None]:
             return group_by_chart(db, first)
 
+        def from_days(first: date | None = first) -> Awaitable[None]:
+            return daily_chart(db, first)
+
         fast = await timed(repeat, server)
+        days = await timed(repeat, from_days)
         scan = await timed(repeat, baseline)
         with sqlite3.connect(path) as raw:
             raw.execute(
@@ -176,13 +206,14 @@ async def measure(path: Path, repeat: int) -> None:
         base = percentile(scan, 95)
         print(f"\n{label} ({repeat} queries each; p95, median)")
         for name, sample in (
-            ("daily aggregate (server path)", fast),
+            ("server path (Charts.chart)", fast),
+            ("daily aggregate, weeks summed per request", days),
             ("GROUP BY scan of logged_set (baseline)", scan),
             ("GROUP BY with a covering index", covered),
         ):
             p95 = percentile(sample, 95)
             print(
-                f"  {name:40s} p95 {p95 * 1000:7.2f} ms  median {median(sample) * 1000:7.2f} ms  "
+                f"  {name:42s} p95 {p95 * 1000:7.2f} ms  median {median(sample) * 1000:7.2f} ms  "
                 f"×{p95 / base:.3f} of baseline"
             )
     await db.dispose()

@@ -2,8 +2,9 @@
 
 The same tables as the server (migrated by ``backend.db.migrate``), the same rows: in one
 transaction bump the account's sequence, log the ops, claim the record ids, upsert the merged
-fields (merge rule in the ``WHERE``), upsert ``logged_set`` and re-derive ``set_daily`` for the
-touched (exercise, local day) keys from those days' sets. SQLite runs in WAL with
+fields (merge rule in the ``WHERE``), upsert ``logged_set``, re-derive ``set_daily`` for the
+touched (exercise, local day) keys from those days' sets and ``set_weekly`` for their weeks from
+those weeks' days. SQLite runs in WAL with
 ``synchronous=FULL`` like the server; PostgreSQL through asyncpg with one array (``unnest``)
 statement per table. A pull is the counter and one keyset page. ``rows`` reads an account's
 rows back, so a benchmark can check the floor wrote exactly what the server did.
@@ -23,9 +24,12 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from backend.db.daily_rows import row_of
+from backend.db.daily_rows import READ_COLUMNS, figures_of, row_of
 from backend.db.migrate import upgrade
-from backend.domain.strength import SetEntry, daily_figures
+from backend.db.weekly import COLUMNS as WEEK_COLUMNS
+from backend.db.weekly import rows_of as weekly_rows
+from backend.db.weekly import windows_of
+from backend.domain.strength import SetEntry, daily_figures, week_start
 from backend.domain.zone_days import zone_days
 from bench.server import asyncpg_dsn
 from sync.canon import canon
@@ -67,7 +71,9 @@ COMPARED = {
     "field_state": "record_id, field, account_id, record_type, value, hlc, seq",
     "logged_set": ", ".join(SET_COLUMNS),
     "set_daily": DAILY_COLUMNS,
+    "set_weekly": ", ".join(WEEK_COLUMNS),
 }
+WEEK_INSERT = f"INSERT INTO set_weekly ({', '.join(WEEK_COLUMNS)}) VALUES ({', '.join('?' * 8)})"
 OPS_SQL = (
     "INSERT INTO op_log (op_id, account_id, device_id, record_type, record_id, field, value, hlc, "
     "seq, received_at_ms) VALUES ({}) ON CONFLICT (op_id) DO NOTHING"
@@ -201,6 +207,20 @@ class SqliteFloor:
             f"INSERT INTO set_daily ({DAILY_COLUMNS}) VALUES ({', '.join('?' * 12)})",
             _figures(account_id, zone, keys, sets),
         )
+        weeks = windows_of((exercise, week_start(day)) for exercise, day in keys)
+        days: list[Any] = []
+        for window in weeks:
+            days += c.execute(
+                f"SELECT {', '.join(READ_COLUMNS)} FROM set_daily WHERE account_id = ? "
+                "AND exercise = ? AND day >= ? AND day <= ?",
+                (account_id, *window),
+            ).fetchall()
+        c.executemany(
+            "DELETE FROM set_weekly WHERE account_id = ? AND exercise = ? AND week >= ? "
+            "AND week <= ?",
+            [(account_id, *window) for window in weeks],
+        )
+        c.executemany(WEEK_INSERT, weekly_rows(account_id, figures_of(days)))
         c.execute("COMMIT")
         return time.perf_counter() - began
 
@@ -339,6 +359,33 @@ class PostgresFloor:
             await c.execute(
                 f"INSERT INTO set_daily ({DAILY_COLUMNS}) SELECT * FROM unnest({arrays})",
                 *daily,
+            )
+            weeks = [
+                list(column)
+                for column in zip(
+                    *windows_of((exercise, week_start(day)) for exercise, day in keys), strict=True
+                )
+            ]
+            days = await c.fetch(
+                f"SELECT {', '.join(READ_COLUMNS)} FROM set_daily JOIN unnest($1::text[], "
+                "$2::text[], $3::text[]) AS k(ex, lo, hi) ON exercise = k.ex AND day >= k.lo "
+                "AND day <= k.hi WHERE account_id = $4",
+                *weeks,
+                account_id,
+            )
+            await c.execute(
+                "DELETE FROM set_weekly w USING unnest($1::text[], $2::text[], $3::text[]) AS "
+                "k(ex, lo, hi) WHERE w.account_id = $4 AND w.exercise = k.ex "
+                "AND w.week >= k.lo AND w.week <= k.hi",
+                *weeks,
+                account_id,
+            )
+            week_types = ["bigint", "text", "text", "bigint", "bigint", "bigint", "text", "text"]
+            arrays = ", ".join(f"${i}::{t}[]" for i, t in enumerate(week_types, start=1))
+            await c.execute(
+                f"INSERT INTO set_weekly ({', '.join(WEEK_COLUMNS)}) "
+                f"SELECT * FROM unnest({arrays})",
+                *zip(*weekly_rows(account_id, figures_of([tuple(d) for d in days])), strict=True),
             )
         return time.perf_counter() - began
 

@@ -169,6 +169,23 @@ class SetDaily(SQLModel, table=True):
     brzycki_reps: int | None = Field(default=None, sa_column=Column(Integer))
 
 
+class SetWeekly(SQLModel, table=True):
+    """Per account, exercise and local ISO week (Monday start): each side's volume, the days
+    trained and the week's daily bests under each formula (JSON), derived from that week's
+    ``set_daily`` rows in the same transaction, so the all-time chart reads one row per week."""
+
+    __tablename__ = "set_weekly"
+
+    account_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    exercise: str = Field(sa_column=Column(String(64), primary_key=True))
+    week: str = Field(sa_column=Column(String(10), primary_key=True))  # its Monday, YYYY-MM-DD
+    left_volume: int = Field(sa_column=Column(BigInteger, nullable=False))
+    right_volume: int = Field(sa_column=Column(BigInteger, nullable=False))
+    sessions: int = Field(sa_column=Column(Integer, nullable=False))  # days with a per-side set
+    epley: str = Field(sa_column=Column(Text, nullable=False))  # [DailyBest], by day then side
+    brzycki: str = Field(sa_column=Column(Text, nullable=False))
+
+
 class PushSubscription(SQLModel, table=True):
     """A browser's push subscription, registered by the account signed in on it.
 

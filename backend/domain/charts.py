@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, timedelta, tzinfo
+from operator import attrgetter
 
 import msgspec
 
@@ -26,6 +27,7 @@ from backend.domain.strength import (
 from backend.domain.symmetry import LSI_INJURED, LSI_UNINJURED, SessionLsi, lsi_series
 
 _WEEK_END = timedelta(days=6)
+_BY_DAY_THEN_SIDE = attrgetter("day", "side")
 _EPOCH = date(1970, 1, 1)
 # The local days a set can fall on: performed_at spans EARLIEST_MS..LATEST_MS (UTC) and no time
 # zone is a whole day away from UTC. A chart is asked for days within them, never for days
@@ -82,7 +84,7 @@ def chart(
     ``bests`` may reach back before ``start``: the baseline is the injured side's best before
     ``injured_since`` whatever the range shown.
     """
-    every = sorted(bests, key=lambda b: (b.day, b.side))
+    every = sorted(bests, key=_BY_DAY_THEN_SIDE)
     baseline = None
     if injured is not None and injured_since is not None:
         before = [b for b in every if b.side == injured and b.day < injured_since]
@@ -91,7 +93,11 @@ def chart(
             baseline = Baseline(
                 side=injured, e1rm_g=top.e1rm_g, day=top.day, injured_since=injured_since
             )
-    shown = tuple(b for b in every if _within(b.day, start, end))
+    shown = (
+        tuple(every)
+        if start is None and end is None
+        else tuple(b for b in every if _within(b.day, start, end))
+    )
     # A week is shown when any of its days is.
     weeks = tuple(
         w

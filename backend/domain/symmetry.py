@@ -118,27 +118,34 @@ def symmetry(left: int, right: int, injured: Limb | None = None) -> Symmetry | N
 
 
 def lsi_series(bests: Iterable[DailyBest], injured: Limb | None = None) -> tuple[SessionLsi, ...]:
-    """Per-session LSI for the days on which both sides were trained."""
-    by_day: dict[date, dict[Limb, int]] = {}
+    """Per-session LSI for the days on which both sides were trained.
+
+    ``symmetry``'s LSI, inlined: an all-time chart has thousands of sessions.
+    """
+    by_day: dict[date, list[int | None]] = {}
     for b in bests:
-        by_day.setdefault(b.day, {})[b.side] = b.e1rm_g
+        pair = by_day.get(b.day)
+        if pair is None:
+            pair = by_day[b.day] = [None, None]
+        pair[0 if b.side == "left" else 1] = b.e1rm_g
     out: list[SessionLsi] = []
     for day in sorted(by_day):
-        sides = by_day[day]
-        if "left" not in sides or "right" not in sides:
+        left, right = by_day[day]
+        if left is None or right is None or max(left, right) <= 0:
             continue
-        left, right = sides["left"], sides["right"]
-        sym = symmetry(left, right, injured)
-        if sym is None:
-            continue
-        inv, uninv = (left, right) if sym.low_side == "left" else (right, left)
+        if injured is None:
+            involved, uninvolved = min(left, right), max(left, right)
+        else:
+            involved, uninvolved = (left, right) if injured == "left" else (right, left)
+            if uninvolved <= 0:
+                continue
         out.append(
             SessionLsi(
                 day=day,
                 left_e1rm_g=left,
                 right_e1rm_g=right,
-                lsi_x10=sym.lsi_x10,
-                low=inv * 100 < uninv * LSI_MIN_PCT,
+                lsi_x10=_pct_x10(involved, uninvolved),
+                low=involved * 100 < uninvolved * LSI_MIN_PCT,
             )
         )
     return tuple(out)

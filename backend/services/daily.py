@@ -1,8 +1,10 @@
-"""The daily aggregate ``set_daily``, kept in step with ``logged_set`` in the same transaction.
+"""The daily aggregate ``set_daily`` and its weekly sums ``set_weekly``, kept in step with
+``logged_set`` in the same transaction.
 
 A change to a set re-derives the (exercise, local day) it left and the one it joined, reading
-only the sets of those days, so the aggregate always equals the domain's figures of
-``logged_set`` and a push costs the same whatever the account's history.
+only the sets of those days, then re-sums the weeks of those days from their daily rows, so the
+aggregates always equal the domain's figures of ``logged_set`` and a push costs the same
+whatever the account's history.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from datetime import date, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from backend.db import account_settings
+from backend.db import account_settings, weekly
 from backend.db import daily as daily_rows
 from backend.db.connection import Connection
 from backend.db.daily_rows import row_of
-from backend.domain.strength import SetEntry, Side, daily_figures
+from backend.domain.strength import SetEntry, Side, daily_figures, week_start
 from backend.domain.zone_days import zone_days
 
 DayKey = tuple[str, date]  # (exercise, local day)
@@ -68,6 +70,9 @@ async def refresh(
         sorted((exercise, day.isoformat()) for exercise, day in keys),
         [row_of(account_id, f) for f in figures],
     )
+    await weekly.refresh(
+        conn, account_id, weekly.windows_of((e, week_start(day)) for e, day in keys)
+    )
 
 
 # Sets re-derived per step of a time-zone rebuild: a step holds the writer for milliseconds.
@@ -105,8 +110,8 @@ async def rebuild_chunk(conn: Connection, account_id: int, zone: ZoneInfo, chunk
         return False
     exercise, first, last = chunk
     days = zone_days(zone)
-    window = (exercise, days.bounds(first)[0], days.bounds(last)[1])
-    sets = await daily_rows.sets_in(conn, account_id, [window])
+    bounds = (exercise, days.bounds(first)[0], days.bounds(last)[1])
+    sets = await daily_rows.sets_in(conn, account_id, [bounds])
     figures = [f for f in daily_figures(_entries(sets), zone) if first <= f.day <= last]
     await daily_rows.replace_range(
         conn,
@@ -115,6 +120,10 @@ async def rebuild_chunk(conn: Connection, account_id: int, zone: ZoneInfo, chunk
         (first.isoformat(), last.isoformat()),
         [row_of(account_id, f) for f in figures],
     )
+    # A week the range shares with the next one is summed again once that one is rebuilt.
+    sunday = week_start(last) + timedelta(days=6)
+    window = (exercise, week_start(first).isoformat(), sunday.isoformat())
+    await weekly.refresh(conn, account_id, [window])
     return True
 
 

@@ -20,7 +20,7 @@ NOW = int(time.time() * 1000)
 # schema it was written against); a table added later is still checked to be empty after.
 FILLED = {
     "account", "web_session", "device", "sync_counter", "record", "op_log", "field_state",
-    "logged_set", "set_daily", "push_subscription", "reminder_schedule", "push_send",
+    "logged_set", "set_daily", "set_weekly", "push_subscription", "reminder_schedule", "push_send",
     "rate_limit", "sign_in_failure", "security_event",
 }  # fmt: skip
 

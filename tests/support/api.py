@@ -94,6 +94,7 @@ SNAPSHOT_TABLES = (
     "record",
     "logged_set",
     "set_daily",
+    "set_weekly",
     "account",
     "device",
     "web_session",
