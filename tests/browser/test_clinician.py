@@ -111,8 +111,17 @@ def test_share_view_log_and_revoke_across_two_browsers(
     patient.get_by_test_id("share-code-check").click()
     expect(patient.get_by_test_id("share-who")).to_have_text(f"Dr Hansen <{email}>")
     patient.get_by_test_id("share-scope-summary").check()
-    patient.get_by_test_id("share-grant").click()
+    # A double tap sends the single-use code once: one grant, and no "already used" error.
+    sent: list[str] = []
+    patient.on(
+        "request",
+        lambda r: sent.append(r.url) if r.method == "POST" and "/sharing/grants" in r.url else None,
+    )
+    patient.get_by_test_id("share-grant").dblclick()
     expect(patient.get_by_test_id("grant")).to_contain_text("Sees your summary")
+    expect(patient.get_by_test_id("grant")).to_have_count(1)
+    assert len(sent) == 1, sent
+    expect(patient.get_by_test_id("share-error")).to_have_count(0)
     expect(patient.get_by_test_id("hq-flag-right")).to_be_visible()  # 0.50 twice
 
     refresh_patients(clinician)

@@ -1,7 +1,7 @@
 // Settings → Share with a clinician: enter a clinician's code (and see who will see what
 // before granting), the grants with their scope and Revoke, "Who viewed my data", and the
 // patient's own hamstring-to-quadriceps ratio. All of it needs the network.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { html } from "./html.js";
 import {
   ApiError,
@@ -27,7 +27,27 @@ function explain(error) {
   return detail.charAt(0).toUpperCase() + detail.slice(1) + ".";
 }
 
+/** Runs one request at a time: a second tap while one is in flight does nothing, so a double
+ * tap cannot send a single-use code twice (and report the first use as an error). */
+function useOneAtATime() {
+  const running = useRef(false);
+  const [busy, setBusy] = useState(false);
+  const once = async (action) => {
+    if (running.current) return;
+    running.current = true;
+    setBusy(true);
+    try {
+      await action();
+    } finally {
+      running.current = false;
+      setBusy(false);
+    }
+  };
+  return [busy, once];
+}
+
 function EnterCode({ onGranted }) {
+  const [busy, once] = useOneAtATime();
   const [code, setCode] = useState("");
   const [preview, setPreview] = useState(null);
   const [scope, setScope] = useState("summary");
@@ -41,17 +61,18 @@ function EnterCode({ onGranted }) {
       setError(explain(failure));
     }
   };
-  const grant = async () => {
-    setError(null);
-    try {
-      await grantAccess(code, scope);
-      setPreview(null);
-      setCode("");
-      onGranted();
-    } catch (failure) {
-      setError(explain(failure));
-    }
-  };
+  const grant = () =>
+    once(async () => {
+      setError(null);
+      try {
+        await grantAccess(code, scope);
+        setPreview(null);
+        setCode("");
+        onGranted();
+      } catch (failure) {
+        setError(explain(failure));
+      }
+    });
   return html`<form onSubmit=${check}>
       <div class="field">
         <label for="share-code">Code from your clinician</label>
@@ -82,23 +103,29 @@ function EnterCode({ onGranted }) {
         </fieldset>
         <p class="hint small">Every time they look, it appears below under "Who viewed my
           data". You can revoke access at any time; it ends on their next request.</p>
-        <button type="button" class="primary" data-testid="share-grant" onClick=${grant}>
+        <button type="button" class="primary" data-testid="share-grant" onClick=${grant}
+          aria-disabled=${busy ? "true" : "false"}>
           Share with ${preview.clinician}</button>
       </div>`
     }`;
 }
 
 function Grants({ grants, onChange }) {
+  const [, once] = useOneAtATime();
   if (grants.length === 0) {
     return html`<p class="hint" data-testid="grants-empty">You share with no clinician.</p>`;
   }
-  const act = async (action) => {
-    try {
-      await action();
-    } finally {
-      onChange();
-    }
-  };
+  // Whatever the answer (a grant already revoked elsewhere is a 404), the list is read again.
+  const act = (action) =>
+    once(async () => {
+      try {
+        await action();
+      } catch {
+        // the refreshed list shows what holds
+      } finally {
+        onChange();
+      }
+    });
   return html`<ul class="plain-list" data-testid="grants">${grants.map(
     (g) => html`<li data-testid="grant">
       <strong>${g.clinician}</strong>
