@@ -61,8 +61,8 @@ function NewCode() {
     <form onSubmit=${make} class="code-form">
       <div class="field">
         <label for="clinician-name">Your name as patients see it (optional)</label>
-        <input id="clinician-name" maxlength="80" value=${name} data-testid="clinician-name"
-          autocomplete="name" onInput=${(e) => setName(e.target.value)} />
+        <input id="clinician-name" type="text" maxlength="80" value=${name}
+          data-testid="clinician-name" autocomplete="name" onInput=${(e) => setName(e.target.value)} />
       </div>
       <button type="submit" class="primary" data-testid="create-code">Create share code</button>
     </form>

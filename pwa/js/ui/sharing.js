@@ -76,8 +76,9 @@ function EnterCode({ onGranted }) {
   return html`<form onSubmit=${check}>
       <div class="field">
         <label for="share-code">Code from your clinician</label>
-        <input id="share-code" autocomplete="off" autocapitalize="characters" spellcheck="false"
-          placeholder="XXXX-XXXX-XXXX" value=${code} data-testid="share-code-input"
+        <input id="share-code" type="text" autocomplete="off" autocapitalize="characters"
+          spellcheck="false" placeholder="XXXX-XXXX-XXXX" value=${code}
+          data-testid="share-code-input"
           onInput=${(e) => {
             setCode(e.target.value);
             setPreview(null);
