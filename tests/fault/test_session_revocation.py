@@ -12,9 +12,9 @@ import asyncpg
 import httpx
 import pytest
 
-from bench.devices import PASSWORD, csrf, log_in, new_client, sign_up
-from bench.server import ServerProcess, asyncpg_dsn, throwaway_postgres
-from tests.support.databases import POSTGRES_URL
+from bench.devices import PASSWORD, csrf, log_in, sign_up
+from bench.server import asyncpg_dsn
+from tests.support.two_servers import elsewhere, two_servers
 
 pytestmark = pytest.mark.slow
 
@@ -25,27 +25,8 @@ LISTENERS = (
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
-    if not POSTGRES_URL:
-        pytest.skip("SIDEWISE_TEST_POSTGRES_URL is not set (CI sets it)")
-    root = tmp_path_factory.mktemp("sessions")
-    with throwaway_postgres(POSTGRES_URL, "sidewise_sessions") as url:
-        first = ServerProcess(root / "a", url)
-        second = ServerProcess(root / "b", url)
-        first.migrate()
-        try:
-            first.start()
-            second.start()
-            yield first.base_url, second.base_url, url
-        finally:
-            first.close()
-            second.close()
-
-
-def elsewhere(base_url: str, signed_in: httpx.AsyncClient) -> httpx.AsyncClient:
-    """The same browser's cookies (session and CSRF) against the other process."""
-    client = new_client(base_url)
-    client.cookies.update(signed_in.cookies)
-    return client
+    with two_servers(tmp_path_factory.mktemp("sessions"), "sidewise_sessions") as running:
+        yield running
 
 
 async def me(client: httpx.AsyncClient) -> int:

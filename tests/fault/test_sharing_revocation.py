@@ -10,36 +10,16 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from bench.devices import PASSWORD, csrf, new_client, sign_up
-from bench.server import ServerProcess, throwaway_postgres
-from tests.support.databases import POSTGRES_URL
+from bench.devices import PASSWORD, csrf, sign_up
+from tests.support.two_servers import elsewhere, two_servers
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    if not POSTGRES_URL:
-        pytest.skip("SIDEWISE_TEST_POSTGRES_URL is not set (CI sets it)")
-    root = tmp_path_factory.mktemp("sharing")
-    with throwaway_postgres(POSTGRES_URL, "sidewise_sharing") as url:
-        first = ServerProcess(root / "a", url)
-        second = ServerProcess(root / "b", url)
-        first.migrate()
-        try:
-            first.start()
-            second.start()
-            yield first.base_url, second.base_url
-        finally:
-            first.close()
-            second.close()
-
-
-async def on(base_url: str, signed_in: httpx.AsyncClient) -> httpx.AsyncClient:
-    """The same browser (session and CSRF cookies) talking to the other process."""
-    client = new_client(base_url)
-    client.cookies.update(signed_in.cookies)
-    return client
+    with two_servers(tmp_path_factory.mktemp("sharing"), "sidewise_sharing") as (a, b, _):
+        yield a, b
 
 
 async def granted(clinician: httpx.AsyncClient, patient: httpx.AsyncClient) -> int:
@@ -63,10 +43,10 @@ def test_revoking_on_one_process_stops_the_next_read_on_the_other(
 
     async def run() -> None:
         clinician_a = await sign_up(first_url, "physio@example.com")
-        clinician_b = await on(second_url, clinician_a)
+        clinician_b = elsewhere(second_url, clinician_a)
         patient = await sign_up(first_url, "patient@example.com")
         leaver = await sign_up(first_url, "leaver@example.com")
-        leaver_b = await on(second_url, leaver)
+        leaver_b = elsewhere(second_url, leaver)
         try:
             for round_ in range(5):
                 grant_id = await granted(clinician_a, patient)
