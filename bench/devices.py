@@ -150,6 +150,17 @@ class Stamper:
             hlc=self.clock.encode(),
         )
 
+    def new_record(
+        self, fields: dict[str, Scalar | None], now_ms: int, record_type: str = "set"
+    ) -> list[Op]:
+        """A new record's ops, one per field given a value (None leaves a field out)."""
+        record_id = self.new_id(now_ms)
+        return [
+            self.op(record_id, field, value, now_ms, record_type)
+            for field, value in fields.items()
+            if value is not None
+        ]
+
 
 def set_value(rng: random.Random, field: str) -> Scalar:
     """A plausible value for one field of a set."""

@@ -116,12 +116,7 @@ async def seed_earlier_sessions(base_url: str) -> None:
                     "note": note,
                     "performed_at": start_ms + i * 150_000,
                 }
-                record_id = stamper.new_id(now_ms)
-                ops += [
-                    stamper.op(record_id, field, value, now_ms)
-                    for field, value in fields.items()
-                    if value is not None
-                ]
+                ops += stamper.new_record(fields, now_ms)
         response = await push(client, push_body(stamper.clock.node, ops))
         response.raise_for_status()
     finally:

@@ -59,12 +59,7 @@ async def seed_patient(base_url: str, email: str) -> None:
                 "performed_at": now_ms - days_ago * DAY_MS + n * 60_000,
                 "note": "Knee felt fine" if n == 1 else None,
             }
-            record_id = stamper.new_id(now_ms)
-            ops += [
-                stamper.op(record_id, field, value, now_ms)
-                for field, value in fields.items()
-                if value is not None
-            ]
+            ops += stamper.new_record(fields, now_ms)
         response = await push(client, push_body(stamper.clock.node, ops))
         response.raise_for_status()
     finally:
