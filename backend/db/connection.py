@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -16,4 +17,11 @@ class RawConnection:
     raw: sqlite3.Connection
 
 
-Connection = AsyncConnection | RawConnection
+@dataclass(frozen=True, slots=True)
+class PgConnection:
+    """PostgreSQL's asyncpg connection, held by a unit of work inside its own transaction."""
+
+    raw: Any  # asyncpg.Connection: asyncpg ships no type information
+
+
+Connection = AsyncConnection | RawConnection | PgConnection

@@ -4,23 +4,23 @@ Driver-level statements skip SQLAlchemy's per-row parameter processing (measured
 1,000-row batches). On PostgreSQL ``?`` is renumbered to ``$n``, id lists become ``= ANY($n)``
 arrays and bulk inserts one ``unnest`` of column arrays instead of 1,000 executions.
 
-A statement runs on either connection of ``backend.db.connection``: SQLAlchemy's async one, or
-the raw ``sqlite3`` connection a unit of work holds on SQLite's writer or reader thread
-(``backend.db.units``), where it runs at once, with no thread hop.
+A statement runs on any connection of ``backend.db.connection``: SQLAlchemy's async one; the
+raw ``sqlite3`` connection a unit of work holds on SQLite's writer or reader thread, where it
+runs at once, with no thread hop; or the asyncpg connection a unit holds on PostgreSQL, which
+skips SQLAlchemy's adaptation layer (measured at a third to half of a short statement's cost).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import text as sql_text
 
-from backend.db.connection import Connection, RawConnection
+from backend.db.connection import Connection, PgConnection, RawConnection
 
 IDS = "{ids}"  # marks "column matches one of a list of ids" in a statement
 INT_IDS = "{int_ids}"  # the same for integer ids
@@ -50,7 +50,15 @@ def render(sql: str, postgres: bool) -> str:
 
 
 def is_pg(conn: Connection) -> bool:
+    if isinstance(conn, PgConnection):
+        return True
     return not isinstance(conn, RawConnection) and conn.dialect.name == "postgresql"
+
+
+@cache
+def _returns_rows(sql: str) -> bool:
+    upper = sql.lstrip().upper()
+    return upper.startswith(("SELECT", "WITH", "VALUES")) or "RETURNING" in upper
 
 
 def ids(conn: Connection, values: Sequence[str] | Sequence[int]) -> Any:
@@ -59,11 +67,11 @@ def ids(conn: Connection, values: Sequence[str] | Sequence[int]) -> Any:
 
 
 class _RawResult:
-    """The two things callers read from a result, for a raw ``sqlite3`` cursor."""
+    """The two things callers read from a result: its rows and how many it touched."""
 
-    def __init__(self, cursor: sqlite3.Cursor) -> None:
-        self._rows = cursor.fetchall() if cursor.description else []
-        self.rowcount = cursor.rowcount
+    def __init__(self, rows: list[Any], rowcount: int) -> None:
+        self._rows = rows
+        self.rowcount = rowcount
 
     def all(self) -> list[Any]:
         return self._rows
@@ -71,8 +79,19 @@ class _RawResult:
 
 async def execute(conn: Connection, sql: str, params: tuple[Any, ...]) -> Any:
     if isinstance(conn, RawConnection):
-        return _RawResult(conn.raw.execute(render(sql, False), params))
+        cursor = conn.raw.execute(render(sql, False), params)
+        return _RawResult(cursor.fetchall() if cursor.description else [], cursor.rowcount)
+    if isinstance(conn, PgConnection):
+        return await _pg_execute(conn, render(sql, True), params)
     return await conn.exec_driver_sql(render(sql, is_pg(conn)), params)
+
+
+async def _pg_execute(conn: PgConnection, sql: str, params: tuple[Any, ...]) -> _RawResult:
+    if _returns_rows(sql):
+        rows = [tuple(record) for record in await conn.raw.fetch(sql, *params)]
+        return _RawResult(rows, len(rows))
+    status = await conn.raw.execute(sql, *params)  # e.g. "INSERT 0 3": the count comes last
+    return _RawResult([], int(status.rsplit(" ", 1)[-1]) if status[-1:].isdigit() else -1)
 
 
 async def fetch(conn: Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
@@ -85,6 +104,8 @@ async def execute_many(conn: Connection, sql: str, rows: Sequence[tuple[Any, ...
         return
     if isinstance(conn, RawConnection):
         conn.raw.executemany(render(sql, False), rows)
+    elif isinstance(conn, PgConnection):
+        await conn.raw.executemany(render(sql, True), rows)
     else:
         await conn.exec_driver_sql(render(sql, is_pg(conn)), list(rows))
 
@@ -94,7 +115,7 @@ async def stream(
 ) -> AsyncIterator[list[tuple[Any, ...]]]:
     """Rows a page at a time from a server-side cursor (SQLAlchemy streams only its own
     statements, so the ``?`` marks become its named parameters)."""
-    assert not isinstance(conn, RawConnection), "streams run on SQLAlchemy's connections"
+    assert not isinstance(conn, RawConnection | PgConnection), "streams run on SQLAlchemy's"
     numbers = iter(range(len(params)))
     named = re.sub(r"\?", lambda _m: f":p{next(numbers)}", sql)
     result = await conn.stream(sql_text(named), {f"p{i}": v for i, v in enumerate(params)})
@@ -125,6 +146,8 @@ async def bulk(
         if returning:
             sql += f" RETURNING {returning}"
         params = tuple(list(values) for values in zip(*rows, strict=True))
+        if isinstance(conn, PgConnection):
+            return list((await _pg_execute(conn, sql, params)).all())
         result = await conn.exec_driver_sql(sql, params)  # type: ignore[union-attr]
         return list(result.all()) if returning else []
     assert not returning, "SQLite's executemany returns no rows"

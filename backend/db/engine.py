@@ -20,7 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from backend.db.connection import Connection, RawConnection
+from backend.db.connection import Connection, PgConnection, RawConnection
 from backend.db.schema import head_revision, read_revision, serves
 
 T = TypeVar("T")
@@ -74,21 +74,25 @@ class Database:
         transaction, each in its own savepoint, and share one commit and fsync; they run on the
         writer's own thread over the raw connection, so their statements cost no thread hop
         each; ``weight`` (e.g. its op count) bounds the group a unit joins. On PostgreSQL each
-        gets its own transaction: sharing would hold several accounts' row locks at once.
+        gets its own transaction (sharing would hold several accounts' row locks at once) on the
+        pooled connection's asyncpg driver.
         """
         if self._group is None:
-            async with self.write() as conn:
-                return await work(conn)
+            async with self.writer.connect() as conn:
+                raw = await _driver_of(conn)
+                async with raw.transaction():
+                    return await work(PgConnection(raw))
         result: T = await self._group.submit(work, weight=weight)
         return result
 
     async def read_unit(self, work: Callable[[Connection], Coroutine[Any, Any, T]]) -> T:
-        """Run a unit of reads in one snapshot: on SQLite one hop to a reader's thread."""
+        """Run a unit of reads: on SQLite one hop to a reader's thread, in one snapshot; on
+        PostgreSQL over asyncpg, each statement at read committed as everywhere else."""
         if not self.is_sqlite:
-            async with self.read() as conn:
-                return await work(conn)
+            async with self.reader.connect() as conn:
+                return await work(PgConnection(await _driver_of(conn)))
         async with self.reader.connect() as conn:
-            thread = await _thread_of(conn)
+            thread = await _driver_of(conn)
             result: T = await thread._execute(_read_in_one_transaction, thread._conn, work)
             return result
 
@@ -182,7 +186,7 @@ class _GroupCommit:
     async def _run(self, jobs: list[_Job]) -> None:
         try:
             async with self.db.writer.connect() as conn:
-                thread = await _thread_of(conn)
+                thread = await _driver_of(conn)
                 outcomes = await thread._execute(_units_in_one_transaction, thread._conn, jobs)
         except BaseException as exc:
             for job in jobs:
@@ -205,8 +209,10 @@ class _Job:
     weight: int
 
 
-async def _thread_of(conn: AsyncConnection) -> Any:
-    """The aiosqlite connection under SQLAlchemy's: its thread owns the raw connection."""
+async def _driver_of(conn: AsyncConnection) -> Any:
+    """The driver's connection under SQLAlchemy's pooled one: aiosqlite's, whose thread owns the
+    raw connection, or asyncpg's. A transaction begun on asyncpg's directly is unknown to
+    SQLAlchemy, whose reset on return to the pool then has nothing to undo."""
     return (await conn.get_raw_connection()).driver_connection
 
 

@@ -2,7 +2,8 @@
 
 A client retrying an acknowledged batch, or a batch every op of which is refused, must not cost
 a write transaction (nor wake pullers with an empty sequence number). The writer's statements
-(through SQLAlchemy, and on SQLite its raw connection's) are recorded: the batch may read, but
+(through SQLAlchemy, and those of units of work on SQLite's raw connection or on asyncpg's)
+are recorded: the batch may read, but
 never INSERT, UPDATE or DELETE.
 """
 
@@ -33,17 +34,33 @@ async def _trace_sqlite_writer(services: Services, trace: Callable[[str], None] 
 @asynccontextmanager
 async def writer_statements(services: Services) -> AsyncIterator[list[str]]:
     seen: list[str] = []
+    traced: set[Any] = set()
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         seen.append(statement.lstrip().upper())
 
+    def logged(query: Any) -> None:
+        seen.append(query.query.lstrip().upper())
+
+    def trace_asyncpg(_dbapi: Any, pooled: Any, _proxy: Any) -> None:
+        """PostgreSQL's units of work run on asyncpg's connection, past SQLAlchemy's events."""
+        if pooled.driver_connection not in traced:
+            traced.add(pooled.driver_connection)
+            pooled.driver_connection.add_query_logger(logged)
+
     engine = services.db.writer.sync_engine
     event.listen(engine, "before_cursor_execute", record)
+    if not services.db.is_sqlite:
+        event.listen(engine.pool, "checkout", trace_asyncpg)
     await _trace_sqlite_writer(services, lambda statement: seen.append(statement.upper()))
     try:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", record)
+        if not services.db.is_sqlite:
+            event.remove(engine.pool, "checkout", trace_asyncpg)
+        for conn in traced:
+            conn.remove_query_logger(logged)
         await _trace_sqlite_writer(services, None)
 
 
