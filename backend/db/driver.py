@@ -141,20 +141,14 @@ async def bulk(
     # Table and column names are this module's constants, never input.
     names = ", ".join(c.name for c in columns)
     if is_pg(conn):
-        arrays = ", ".join(f"${i}::{c.pg_type}[]" for i, c in enumerate(columns, start=1))
+        arrays = ", ".join(f"?::{c.pg_type}[]" for c in columns)
         sql = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {on_conflict}"  # noqa: S608
         if returning:
             sql += f" RETURNING {returning}"
-        params = tuple(list(values) for values in zip(*rows, strict=True))
-        if isinstance(conn, PgConnection):
-            return list((await _pg_execute(conn, sql, params)).all())
-        result = await conn.exec_driver_sql(sql, params)  # type: ignore[union-attr]
+        result = await execute(conn, sql, tuple(list(values) for values in zip(*rows, strict=True)))
         return list(result.all()) if returning else []
     assert not returning, "SQLite's executemany returns no rows"
     marks = ", ".join("?" for _ in columns)
     sql = f"INSERT INTO {table} ({names}) VALUES ({marks}) {on_conflict}"  # noqa: S608
-    if isinstance(conn, RawConnection):
-        conn.raw.executemany(sql, rows)
-    else:
-        await conn.exec_driver_sql(sql, list(rows))
+    await execute_many(conn, sql, rows)
     return []
