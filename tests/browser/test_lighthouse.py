@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from bench.devices import csrf, sign_up
 from sync.canon import Scalar
@@ -190,13 +191,31 @@ async def grant_as_patient(base_url: str, code: str) -> int:
         await client.aclose()
 
 
+def new_routine(page: Any) -> None:
+    """A routine "Legs" of the press, saved. One CI run's editor never offered the press (not
+    reproduced since); that miss is retried once after a reload, and a second one fails with
+    what the screen showed."""
+    for attempt in (1, 2):
+        page.goto(f"{page.url.split('#')[0]}#/routines")
+        if attempt == 2:
+            page.reload()
+        page.get_by_test_id("routine-new").click()
+        page.get_by_test_id("routine-name").fill("Legs")
+        try:
+            page.locator(f"[data-testid=pick-exercise][data-exercise={EXERCISE}]").first.click()
+        except PlaywrightTimeoutError:
+            shown = page.locator("main").inner_text()
+            assert attempt == 1, f"the routine editor offers no {EXERCISE}:\n{shown}"
+            print(f"retrying: the routine editor offered no {EXERCISE}:\n{shown}")
+            continue
+        page.get_by_test_id("routine-save").click()
+        page.get_by_test_id("routine").wait_for()
+        return
+
+
 def start_workout(page: Any) -> None:
     """A routine of the press, started, one pair ticked: the Workout screen mid-session."""
-    page.goto(f"{page.url.split('#')[0]}#/routines")
-    page.get_by_test_id("routine-new").click()
-    page.get_by_test_id("routine-name").fill("Legs")
-    page.locator(f"[data-testid=pick-exercise][data-exercise={EXERCISE}]").first.click()
-    page.get_by_test_id("routine-save").click()
+    new_routine(page)
     page.goto(f"{page.url.split('#')[0]}#/workout")
     page.get_by_test_id("start-routine").click()
     for tick in range(2):
