@@ -10,11 +10,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, Request, Response
+from litestar import Litestar, Response
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
-from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components
 from litestar.types import Message, Scope
@@ -28,9 +27,9 @@ from backend.api.client_address import ClientAddresses
 from backend.api.contract import StrictStructs, security_schemes
 from backend.api.devices import register_device
 from backend.api.docs_page import DOCS_CSP, docs_router, render_plugins
-from backend.api.edges import HostCheckedApp, allow_header, edge_checks, route_methods
+from backend.api.edges import HostCheckedApp, edge_checks, route_methods
+from backend.api.error_handlers import EXCEPTION_HANDLERS
 from backend.api.health import healthz
-from backend.api.problems import problem, status_of
 from backend.api.push import SubscriptionController, vapid_public_key
 from backend.api.pwa import pwa_routes
 from backend.api.quiet_hours import QuietHoursController
@@ -43,7 +42,6 @@ from backend.db.engine import Database
 from backend.db.leader import Leadership
 from backend.db.listener import Listener
 from backend.db.schema import require_servable
-from backend.domain.errors import SidewiseError, TooManyRequests
 from backend.domain.throttle import Rate
 from backend.push.guard import PushPolicy
 from backend.push.sender import PushSender
@@ -75,7 +73,6 @@ from backend.services.time_zones import TimeZones
 from backend.settings import Settings, SettingsError
 
 log = logging.getLogger("sidewise")
-DISCONNECTED = "client disconnected prematurely"  # Litestar's words when a body stops arriving
 
 
 def content_security_policy(script_hashes: tuple[str, ...]) -> str:
@@ -299,13 +296,7 @@ def create_app(
             exclude=["/healthz"],
         ),
         before_request=edge_checks(allow),
-        exception_handlers={
-            SidewiseError: _sidewise_error,
-            HTTPException: _http_error,
-            UnicodeDecodeError: _undecodable,
-            RecursionError: _undecodable,
-            Exception: _unexpected,
-        },
+        exception_handlers=EXCEPTION_HANDLERS,
         after_request=_security_headers(settings.production, csp),
         before_send=[_no_store_api],
         request_max_body_size=64 * 1024,
@@ -328,49 +319,6 @@ def _host_headers(settings: Settings) -> list[str]:
     return [
         f"{host}{port}" for host in settings.allowed_hosts for port in ("", f":{settings.port}")
     ]
-
-
-def _sidewise_error(_request: Request[Any, Any, Any], exc: SidewiseError) -> Response[Any]:
-    response = problem(status_of(exc), exc.code, exc.detail, **exc.extra)
-    if isinstance(exc, TooManyRequests):
-        response.headers["Retry-After"] = str(exc.retry_after_s)
-    return response
-
-
-def _http_error(_request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    status = exc.status_code
-    code = {
-        400: "malformed",
-        401: "not_authenticated",
-        403: "forbidden",
-        404: "not_found",
-        405: "method_not_allowed",
-        413: "body_too_large",
-        415: "unsupported_media_type",
-    }.get(status, "http_error")
-    if status == 403 and "CSRF" in str(exc.detail):
-        code = "csrf_failed"
-    if status == 500 and exc.detail == DISCONNECTED:
-        # A phone that lost signal mid-upload: nothing was applied, it will retry.
-        log.info("client disconnected during %s %s", _request.method, _request.url.path)
-        return problem(400, "client_disconnected", "the request body did not arrive in full")
-    if status >= 500:
-        return _unexpected(_request, exc)
-    response = problem(status, code, str(exc.detail))
-    response.headers.update(exc.headers or {})
-    if status == 405:  # the router names the path's methods in whatever order they were added
-        response.headers["Allow"] = allow_header(response.headers.pop("allow", "").split(", "))
-    return response
-
-
-def _undecodable(_request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    # Litestar's own JSON decoding lets these escape as 500s: they are the client's fault.
-    return problem(400, "malformed", "body is not valid UTF-8 JSON of reasonable depth")
-
-
-def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem(500, "internal", "something went wrong on our side; nothing was half-applied")
 
 
 def _security_headers(production: bool, csp: str) -> Any:
