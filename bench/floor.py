@@ -17,126 +17,31 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from backend.db.daily_rows import READ_COLUMNS, figures_of, row_of
+from backend.db.daily_rows import READ_COLUMNS, figures_of
 from backend.db.migrate import upgrade
 from backend.db.weekly import COLUMNS as WEEK_COLUMNS
 from backend.db.weekly import rows_of as weekly_rows
 from backend.db.weekly import windows_of
-from backend.domain.strength import SetEntry, daily_figures, week_start
-from backend.domain.zone_days import zone_days
+from backend.domain.strength import week_start
+from bench.floor_plan import (
+    COMPARED,
+    COMPLETE,
+    DAILY_COLUMNS,
+    MERGE,
+    OPS_SQL,
+    SET_COLUMNS,
+    SET_UPSERT,
+    WEEK_INSERT,
+    Plan,
+    figures,
+)
 from bench.server import asyncpg_dsn
-from sync.canon import canon
-from sync.merge import merge_key
-from sync.wire import Op
-
-SET_FIELDS = {
-    "exercise": "exercise",
-    "side": "side",
-    "reps": "reps",
-    "weight_g": "weight_g",
-    "rpe_x10": "rpe_x10",
-    "eccentric_ms": "eccentric_ms",
-    "performed_at": "performed_at_ms",
-    "note": "note",
-}
-SET_COLUMNS = ["set_id", "account_id", *SET_FIELDS.values(), "seq"]
-_MERGE = (
-    "ON CONFLICT (record_id, field) DO UPDATE SET value = excluded.value, hlc = excluded.hlc, "
-    "seq = excluded.seq WHERE field_state.account_id = excluded.account_id AND ("
-    "excluded.hlc > field_state.hlc OR "
-    "(excluded.hlc = field_state.hlc AND excluded.value > field_state.value))"
-)
-_SET_UPSERT = "ON CONFLICT (set_id) DO UPDATE SET " + ", ".join(
-    f"{c} = excluded.{c}" for c in SET_COLUMNS[2:]
-)
-_COMPLETE = (
-    "exercise IS NOT NULL AND side IS NOT NULL AND reps IS NOT NULL AND weight_g IS NOT NULL "
-    "AND performed_at_ms IS NOT NULL AND NOT EXISTS (SELECT 1 FROM field_state w WHERE "
-    "w.record_id = logged_set.set_id AND w.field = 'warmup' AND w.value = 'true')"
-)
-DAILY_COLUMNS = (
-    "account_id, exercise, day, side, sets, volume, epley_e1rm_g, epley_weight_g, epley_reps, "
-    "brzycki_e1rm_g, brzycki_weight_g, brzycki_reps"
-)
-# What ``rows`` compares, per table: every column but the device and the arrival time.
-COMPARED = {
-    "op_log": "op_id, account_id, record_type, record_id, field, value, hlc, seq",
-    "field_state": "record_id, field, account_id, record_type, value, hlc, seq",
-    "logged_set": ", ".join(SET_COLUMNS),
-    "set_daily": DAILY_COLUMNS,
-    "set_weekly": ", ".join(WEEK_COLUMNS),
-}
-WEEK_INSERT = f"INSERT INTO set_weekly ({', '.join(WEEK_COLUMNS)}) VALUES ({', '.join('?' * 8)})"
-OPS_SQL = (
-    "INSERT INTO op_log (op_id, account_id, device_id, record_type, record_id, field, value, hlc, "
-    "seq, received_at_ms) VALUES ({}) ON CONFLICT (op_id) DO NOTHING"
-)
-
-
-def _op_fields(op: Op) -> tuple[str, str, str, str, str]:
-    return (op.record_type, op.record_id, op.field, canon(op.value), op.hlc)
-
-
-class Plan:
-    """The rows one push writes, worked out before the transaction opens."""
-
-    def __init__(self, account_id: int, device_id: str, ops: Sequence[Op], now_ms: int) -> None:
-        self.account_id = account_id
-        self.ops = [
-            (
-                op.op_id,
-                account_id,
-                device_id,
-                op.record_type,
-                op.record_id,
-                op.field,
-                canon(op.value),
-                op.hlc,
-                now_ms,
-            )
-            for op in ops
-        ]
-        self.records = sorted({(op.record_id, account_id, op.record_type) for op in ops})
-        winners: dict[tuple[str, str], tuple[str, str, int, str, str, str]] = {}
-        for row in self.ops:
-            key, current = (row[4], row[5]), winners.get((row[4], row[5]))
-            if current is None or merge_key(row[7], row[6]) > merge_key(current[5], current[4]):
-                winners[key] = (row[4], row[5], account_id, row[3], row[6], row[7])
-        self.fields = list(winners.values())
-        sets: dict[str, dict[str, Any]] = {}
-        for op in ops:
-            if op.record_type == "set" and op.field in SET_FIELDS:
-                sets.setdefault(op.record_id, {})[SET_FIELDS[op.field]] = op.value
-        self.sets = [
-            (set_id, account_id, *(values.get(c) for c in SET_FIELDS.values()))
-            for set_id, values in sets.items()
-        ]
-
-    def days(self, zone: ZoneInfo) -> tuple[list[tuple[str, Any]], list[tuple[str, int, int]]]:
-        """The touched (exercise, day) keys and the instant windows holding their sets."""
-        days = zone_days(zone)
-        keys = sorted(
-            {(row[2], days.day(row[8])) for row in self.sets if row[2] and row[8] is not None}
-        )
-        return keys, [(exercise, *days.bounds(day)) for exercise, day in keys]
-
-
-def _figures(
-    account_id: int, zone: ZoneInfo, keys: list[tuple[str, Any]], sets: list[Any]
-) -> list[tuple[Any, ...]]:
-    wanted = set(keys)
-    entries = [SetEntry(exercise=e, side=s, reps=r, weight_g=w, performed_at=at)
-               for e, s, r, w, at in sets]  # fmt: skip
-    return [
-        row_of(account_id, f) for f in daily_figures(entries, zone) if (f.exercise, f.day) in wanted
-    ]
 
 
 class SqliteFloor:
@@ -181,12 +86,12 @@ class SqliteFloor:
         )
         c.executemany(
             "INSERT INTO field_state (record_id, field, account_id, record_type, value, hlc, seq) "
-            f"VALUES (?, ?, ?, ?, ?, ?, ?) {_MERGE}",
+            f"VALUES (?, ?, ?, ?, ?, ?, ?) {MERGE}",
             [(*row, seq) for row in plan.fields],
         )
         c.executemany(
             f"INSERT INTO logged_set ({', '.join(SET_COLUMNS)}) "
-            f"VALUES ({', '.join('?' * len(SET_COLUMNS))}) {_SET_UPSERT}",
+            f"VALUES ({', '.join('?' * len(SET_COLUMNS))}) {SET_UPSERT}",
             [(*row, seq) for row in plan.sets],
         )
         zone = ZoneInfo(zone_name)
@@ -196,7 +101,7 @@ class SqliteFloor:
             sets += c.execute(
                 "SELECT exercise, side, reps, weight_g, performed_at_ms FROM logged_set "
                 "WHERE account_id = ? AND exercise = ? AND performed_at_ms >= ? "
-                f"AND performed_at_ms < ? AND {_COMPLETE}",
+                f"AND performed_at_ms < ? AND {COMPLETE}",
                 (account_id, exercise, low, high),
             ).fetchall()
         c.executemany(
@@ -205,7 +110,7 @@ class SqliteFloor:
         )
         c.executemany(
             f"INSERT INTO set_daily ({DAILY_COLUMNS}) VALUES ({', '.join('?' * 12)})",
-            _figures(account_id, zone, keys, sets),
+            figures(account_id, zone, keys, sets),
         )
         weeks = windows_of((exercise, week_start(day)) for exercise, day in keys)
         days: list[Any] = []
@@ -323,7 +228,7 @@ class PostgresFloor:
                 "INSERT INTO field_state (record_id, field, account_id, record_type, value, hlc, "
                 "seq) SELECT r, f, a, t, v, h, $7 FROM unnest($1::text[], $2::text[], "
                 "$3::bigint[], $4::text[], $5::text[], $6::text[]) AS x(r, f, a, t, v, h) "
-                f"{_MERGE}",
+                f"{MERGE}",
                 *fields,
                 seq,
             )
@@ -332,7 +237,7 @@ class PostgresFloor:
             arrays = ", ".join(f"${i}::{t}[]" for i, t in enumerate(types, start=1))
             await c.execute(
                 f"INSERT INTO logged_set ({', '.join(SET_COLUMNS)}) SELECT *, $11::bigint "
-                f"FROM unnest({arrays}) {_SET_UPSERT}",
+                f"FROM unnest({arrays}) {SET_UPSERT}",
                 *sets,
                 seq,
             )
@@ -342,7 +247,7 @@ class PostgresFloor:
                 "SELECT exercise, side, reps, weight_g, performed_at_ms FROM logged_set JOIN "
                 "unnest($1::text[], $2::bigint[], $3::bigint[]) AS w(ex, lo, hi) ON "
                 "exercise = w.ex AND performed_at_ms >= w.lo AND performed_at_ms < w.hi "
-                f"WHERE account_id = $4 AND {_COMPLETE}",
+                f"WHERE account_id = $4 AND {COMPLETE}",
                 *(list(column) for column in zip(*windows, strict=True)),
                 account_id,
             )
@@ -353,7 +258,7 @@ class PostgresFloor:
                 [day.isoformat() for _, day in keys],
                 account_id,
             )
-            daily = list(zip(*_figures(account_id, zone, keys, list(read)), strict=True))
+            daily = list(zip(*figures(account_id, zone, keys, list(read)), strict=True))
             daily_types = ["bigint", "text", "text", "text", *["bigint"] * 8]
             arrays = ", ".join(f"${i}::{t}[]" for i, t in enumerate(daily_types, start=1))
             await c.execute(

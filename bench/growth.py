@@ -40,7 +40,8 @@ from bench.devices import (
     register_device,
     sign_up,
 )
-from bench.floor import Plan, SqliteFloor
+from bench.floor import SqliteFloor
+from bench.floor_plan import Plan
 from bench.server import ServerProcess
 from bench.stats import median
 from sync.canon import canon

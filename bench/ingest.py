@@ -25,7 +25,8 @@ import asyncpg
 import httpx
 
 from bench.devices import Stamper, new_set_ops, push, push_body, register_device, sign_up
-from bench.floor import Floor, Plan, PostgresFloor, SqliteFloor, postgres_rows, sqlite_rows
+from bench.floor import Floor, PostgresFloor, SqliteFloor, postgres_rows, sqlite_rows
+from bench.floor_plan import Plan
 from bench.server import (
     ServerProcess,
     analyze_postgres,

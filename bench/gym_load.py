@@ -1,0 +1,237 @@
+"""The gym's load for ``bench.gym_sync``: phones that sync (push then pull to the end) or ask
+``/healthz``, timed from when each was due; the rounds that drive them, closed-loop or on a
+Poisson schedule; and the floor's syncs one after another."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from bench.devices import (
+    ACKED,
+    Stamper,
+    decode_acks,
+    decode_page,
+    new_set_ops,
+    pull,
+    pull_body,
+    push,
+    push_body,
+    register_device,
+    set_value,
+    sign_up,
+)
+from bench.floor import Floor
+from bench.floor_plan import Plan
+from bench.server import ServerProcess, analyze_postgres
+from bench.stats import (
+    MachineCpu,
+    own_cpu_s,
+    process_cpu_s,
+)
+from sync.wire import Op
+
+MAX_PAGES = 100
+
+
+@dataclass
+class Phone:
+    client: httpx.AsyncClient
+    device_id: str
+    stamper: Stamper
+    cursor: str | None = None
+    recent_sets: list[str] = field(default_factory=list)
+
+    def ops_for_sync(self, count: int) -> list[Op]:
+        """New sets of eight fields while they fit, then edits of this phone's recent sets."""
+        now = int(time.time() * 1000)
+        ops: list[Op] = []
+        while len(ops) + 8 <= count:
+            new = new_set_ops(self.stamper, now)
+            self.recent_sets = [*self.recent_sets[-9:], new[0].record_id]
+            ops.extend(new)
+        rng = self.stamper.rng
+        while len(ops) < count and self.recent_sets:
+            fld = rng.choice(("reps", "weight_g", "note"))
+            record_id = rng.choice(self.recent_sets)
+            ops.append(self.stamper.op(record_id, fld, set_value(rng, fld), now))
+        return ops
+
+
+@dataclass
+class Samples:
+    ops: list[float] = field(default_factory=list)  # one per sync (or per /healthz call)
+    pushes: list[float] = field(default_factory=list)
+    pulls: list[float] = field(default_factory=list)
+    pages: int = 0
+
+    @property
+    def requests(self) -> list[float]:
+        return self.pushes + self.pulls
+
+
+async def sync_once(phone: Phone, ops: int, samples: Samples, due: float | None = None) -> None:
+    body = push_body(phone.device_id, phone.ops_for_sync(ops))
+    began = time.perf_counter()
+    response = await push(phone.client, body)
+    samples.pushes.append(time.perf_counter() - began)
+    if response.status_code != 200:
+        raise RuntimeError(f"push: {response.status_code} {response.text[:300]}")
+    if any(r.status not in ACKED for r in decode_acks(response.content)):
+        raise RuntimeError(f"push not acknowledged: {response.text[:300]}")
+    for _ in range(MAX_PAGES):
+        sent = time.perf_counter()
+        response = await pull(phone.client, pull_body(phone.device_id, phone.cursor))
+        samples.pulls.append(time.perf_counter() - sent)
+        if response.status_code != 200:
+            raise RuntimeError(f"pull: {response.status_code} {response.text[:300]}")
+        page = decode_page(response.content)
+        phone.cursor = page.cursor
+        samples.pages += 1
+        if not page.has_more:
+            break
+    samples.ops.append(time.perf_counter() - (began if due is None else due))
+
+
+async def health_once(phone: Phone, samples: Samples, due: float | None = None) -> None:
+    began = time.perf_counter()
+    response = await phone.client.get("/healthz")
+    if response.status_code != 200:
+        raise RuntimeError(f"healthz: {response.status_code}")
+    samples.ops.append(time.perf_counter() - (began if due is None else due))
+
+
+@dataclass
+class Round:
+    seconds: float
+    samples: Samples
+    server_cores: float
+    client_cores: float
+    machine_cores: float
+
+    @property
+    def rate(self) -> float:
+        return len(self.samples.ops) / self.seconds
+
+    @property
+    def request_rate(self) -> float:
+        return len(self.samples.requests) / self.seconds
+
+
+@dataclass
+class Bench:
+    server: ServerProcess
+    phones: list[Phone]
+    ops: int
+    analyze_postgres: bool
+
+    async def analyze(self) -> None:
+        """Fresh planner statistics before each round, as autovacuum keeps them on PostgreSQL."""
+        if self.server.database_url and self.analyze_postgres:
+            await analyze_postgres(self.server.database_url)
+
+    async def _timed(self, loops: list[Callable[[Samples], object]]) -> Round:
+        samples = Samples()
+        pid = self.server.proc.pid  # type: ignore[union-attr]
+        server0, client0, machine = process_cpu_s(pid), own_cpu_s(), MachineCpu()
+        began = time.perf_counter()
+        await asyncio.gather(*(loop(samples) for loop in loops))  # type: ignore[misc]
+        elapsed = time.perf_counter() - began
+        return Round(
+            elapsed,
+            samples,
+            (process_cpu_s(pid) - server0) / elapsed,
+            (own_cpu_s() - client0) / elapsed,
+            machine.cores(),
+        )
+
+    async def closed(self, kind: str, seconds: float) -> Round:
+        """Every phone back to back for ``seconds``."""
+        end = time.perf_counter() + seconds
+
+        def loop_for(phone: Phone) -> Callable[[Samples], object]:
+            async def loop(samples: Samples) -> None:
+                for _ in range(1_000_000):
+                    if time.perf_counter() >= end:
+                        return
+                    if kind == "sync":
+                        await sync_once(phone, self.ops, samples)
+                    else:
+                        await health_once(phone, samples)
+
+            return loop
+
+        return await self._timed([loop_for(phone) for phone in self.phones])
+
+    async def poisson(self, kind: str, seconds: float, mean_s: float, seed: int) -> Round:
+        """Each phone at exponential gaps of mean ``mean_s``: the same schedule for every kind."""
+        start = time.perf_counter() + 0.05
+        end = start + seconds
+
+        def loop_for(index: int, phone: Phone) -> Callable[[Samples], object]:
+            gaps = random.Random(seed * 1_000 + index)
+
+            async def loop(samples: Samples) -> None:
+                due = start + gaps.expovariate(1 / mean_s)
+                for _ in range(1_000_000):
+                    if due >= end:
+                        return
+                    await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                    if kind == "sync":
+                        await sync_once(phone, self.ops, samples, due)
+                    else:
+                        await health_once(phone, samples, due)
+                    due += gaps.expovariate(1 / mean_s)
+
+            return loop
+
+        return await self._timed([loop_for(i, phone) for i, phone in enumerate(self.phones)])
+
+
+class FloorLoad:
+    """The floor's syncs: one account per phone, syncs one after another."""
+
+    def __init__(self, floor: Floor, phones: int, ops: int) -> None:
+        rng = random.Random(5)
+        self.floor, self.ops = floor, ops
+        self.stampers = [Stamper(f"{index + 1:016x}", rng) for index in range(phones)]
+        self.seqs = [0] * phones
+        self.done = 0
+
+    async def open(self) -> None:
+        for index in range(len(self.stampers)):
+            await self.floor.add_account(index + 1)
+
+    async def rate(self, seconds: float) -> float:
+        """Syncs per second of the floor's own time over ``seconds``."""
+        done, busy = 0, 0.0
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            index = self.done % len(self.stampers)
+            stamper, now = self.stampers[index], int(time.time() * 1000)
+            batch: list[Op] = []
+            while len(batch) + 8 <= self.ops:
+                batch += new_set_ops(stamper, now)
+            busy += await self.floor.push(Plan(index + 1, stamper.clock.node, batch, now))
+            busy += await self.floor.pull(index + 1, (self.seqs[index], "", ""), 1000)
+            self.seqs[index] += 1
+            self.done += 1
+            done += 1
+        return done / busy
+
+
+async def open_phones(server: ServerProcess, count: int) -> list[Phone]:
+    rng = random.Random(11)
+    seeds = [rng.random() for _ in range(count)]
+
+    async def one(index: int) -> Phone:
+        client = await sign_up(server.base_url, f"member{index}@example.com", timeout_s=120.0)
+        device_id = await register_device(client)
+        return Phone(client, device_id, Stamper(device_id, random.Random(seeds[index])))
+
+    return list(await asyncio.gather(*(one(i) for i in range(count))))
