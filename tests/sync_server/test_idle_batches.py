@@ -3,8 +3,7 @@
 A client retrying an acknowledged batch, or a batch every op of which is refused, must not cost
 a write transaction (nor wake pullers with an empty sequence number). The writer's statements
 (through SQLAlchemy, and those of units of work on SQLite's raw connection or on asyncpg's)
-are recorded: the batch may read, but
-never INSERT, UPDATE or DELETE.
+are recorded: the batch may read, but never INSERT, UPDATE or DELETE.
 """
 
 from __future__ import annotations
