@@ -95,8 +95,11 @@ class Leadership:
                 if reported is not self.leading:
                     reported = self.leading
                     self._on_role(self.leading)
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(lost.wait(), self.retry_s)
+                with contextlib.suppress(TimeoutError):
+                    # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel
+                    # that races its timeout, and stop() then waits for this task forever.
+                    async with asyncio.timeout(self.retry_s):
+                        await lost.wait()
         finally:
             self._conn = None
             self.known = False

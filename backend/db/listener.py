@@ -82,8 +82,11 @@ class Listener:
             await conn.add_listener(CHANNEL, self._heard)
             self.on_listening(True)
             while not lost.is_set():
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(lost.wait(), self.ping_every_s)
+                with contextlib.suppress(TimeoutError):
+                    # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel
+                    # that races its timeout, and stop() then waits for this task forever.
+                    async with asyncio.timeout(self.ping_every_s):
+                        await lost.wait()
                 if not lost.is_set():
                     async with self._busy:
                         await conn.fetchval("SELECT 1", timeout=self.ping_every_s)

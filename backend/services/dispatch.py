@@ -115,7 +115,10 @@ class Dispatcher:
                 busy = False
             if not busy:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self.poll_s)
+                    # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel
+                    # that races its timeout, and stop() then waits for this task forever.
+                    async with asyncio.timeout(self.poll_s):
+                        await stop.wait()
 
     async def drain(self) -> None:
         """Dispatch everything due now (tests and benchmarks drive the clock)."""

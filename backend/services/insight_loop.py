@@ -109,8 +109,11 @@ class InsightLoop:
                         await self.housekeeping()
                     except Exception:
                         log.exception("pruning failed; retrying at the next sweep")
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._sweep_now.wait(), self.sweep_every_s)
+            with contextlib.suppress(TimeoutError):
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel
+                # that races its timeout, and stop() then waits for this task forever.
+                async with asyncio.timeout(self.sweep_every_s):
+                    await self._sweep_now.wait()
             self._sweep_now.clear()
 
     async def _work(self) -> None:
