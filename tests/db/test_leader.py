@@ -100,8 +100,9 @@ async def test_one_process_leads_and_the_other_takes_over_when_it_dies(
     admin = await asyncpg.connect(_dsn(postgres_db.url))
     try:
         cut = await admin.fetchval(
-            "SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l"
-            " WHERE l.locktype = 'advisory' AND l.granted"
+            "SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l JOIN pg_database d"
+            " ON d.oid = l.database WHERE d.datname = current_database()"
+            " AND l.locktype = 'advisory' AND l.granted"
         )
     finally:
         await admin.close()
