@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -18,7 +19,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import PoolResetState
 
 from backend.db.connection import Connection, PgConnection, RawConnection
 from backend.db.schema import head_revision, read_revision, serves
@@ -48,9 +51,8 @@ class Database:
             self.reader = _sqlite_engine(url, pool_size=4, query_only=True)
             self._group: _GroupCommit | None = _GroupCommit(self)
         else:
-            self.writer = create_async_engine(
-                url, pool_size=pool_size, max_overflow=0, pool_pre_ping=True
-            )
+            self.writer = create_async_engine(url, pool_size=pool_size, max_overflow=0)
+            _ping_when_idle(self.writer)
             self.reader = self.writer
             self._group = None
 
@@ -129,7 +131,9 @@ def ensure_sqlite_dir(url: str) -> None:
 
 def _sqlite_engine(url: str, *, pool_size: int, query_only: bool) -> AsyncEngine:
     # A long pool timeout: writers queue behind the single connection instead of failing.
-    engine = create_async_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=120)
+    engine = create_async_engine(
+        url, pool_size=pool_size, max_overflow=0, pool_timeout=120, pool_reset_on_return=None
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -146,7 +150,36 @@ def _sqlite_engine(url: str, *, pool_size: int, query_only: bool) -> AsyncEngine
     def _on_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN" if query_only else "BEGIN IMMEDIATE")
 
+    @event.listens_for(engine.sync_engine, "reset")
+    def _on_reset(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:
+        # Units of work end their transactions on the connection's thread, so the pool's usual
+        # rollback on return would be a thread hop for nothing; roll back only one left open.
+        raw = dbapi_connection.driver_connection._conn
+        if state.asyncio_safe and raw is not None and raw.in_transaction:
+            dbapi_connection.rollback()
+
     return engine
+
+
+# After a database restart every pooled connection is dead. Checking each one at checkout
+# (SQLAlchemy's pool_pre_ping) costs three round trips on asyncpg, more than a short unit of
+# work; a connection in steady use proves itself, so only one idle this long is checked.
+IDLE_PING_S = 2.0
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get("returned_at")
+        if returned is not None and time.monotonic() - returned > IDLE_PING_S:
+            try:
+                dbapi_connection.ping()
+            except Exception as exc:  # the pool replaces the connection and checks out again
+                raise DisconnectionError("idle connection failed its ping") from exc
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
 
 
 class _GroupCommit:

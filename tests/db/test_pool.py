@@ -1,0 +1,106 @@
+"""The connection pools: no round trip spent on a connection in steady use, yet a connection left
+in a transaction is rolled back, and one killed while idle is replaced before anyone uses it."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from sqlalchemy import text
+
+from backend.db import engine
+from backend.db.connection import Connection
+from backend.db.driver import fetch
+from backend.db.engine import Database
+from tests.support.databases import PostgresDatabase, SqliteTemplate
+
+
+@pytest.fixture
+async def pg_url(postgres_db: PostgresDatabase | None) -> str:
+    if postgres_db is None:
+        pytest.skip("SIDEWISE_TEST_POSTGRES_URL is not set (CI sets it)")
+    return postgres_db.url
+
+
+async def _backend_pid(conn: Connection) -> int:
+    ((pid,),) = await fetch(conn, "SELECT pg_backend_pid()", ())
+    return int(pid)
+
+
+async def test_an_idle_postgres_connection_killed_meanwhile_is_replaced(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "IDLE_PING_S", 0.05)
+    db = Database(pg_url, pool_size=1)
+    try:
+        first = await db.read_unit(_backend_pid)
+        admin = await asyncpg.connect(pg_url.replace("+asyncpg", ""))
+        try:
+            await admin.execute("SELECT pg_terminate_backend($1)", first)
+        finally:
+            await admin.close()
+        await asyncio.sleep(0.1)
+
+        second = await db.read_unit(_backend_pid)  # would fail on the dead connection
+
+        assert second != first
+    finally:
+        await db.dispose()
+
+
+async def test_a_postgres_connection_in_steady_use_is_not_pinged(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = Database(pg_url, pool_size=1)
+    pings = 0
+    try:
+        await db.read_unit(_backend_pid)
+        async with db.read() as conn:
+            adapted: Any = (await conn.get_raw_connection()).dbapi_connection
+        original = type(adapted).ping
+
+        def counting(self: object) -> None:
+            nonlocal pings
+            pings += 1
+            original(self)
+
+        monkeypatch.setattr(type(adapted), "ping", counting)
+        for _ in range(5):
+            await db.read_unit(_backend_pid)
+        assert pings == 0
+        monkeypatch.setattr(engine, "IDLE_PING_S", 0.0)
+        await asyncio.sleep(0.01)
+        await db.read_unit(_backend_pid)
+        assert pings == 1
+    finally:
+        await db.dispose()
+
+
+async def test_a_sqlite_connection_returned_inside_a_transaction_is_rolled_back(
+    sqlite_template: SqliteTemplate, tmp_path: Path
+) -> None:
+    db = Database(sqlite_template.fresh(tmp_path))
+    try:
+        async with db.writer.connect() as conn:
+            raw = await engine._driver_of(conn)
+            await raw.execute("BEGIN IMMEDIATE")
+            await raw.execute(
+                "INSERT INTO device (node_id, account_id, created_at_ms) VALUES ('ab', 1, 0)"
+            )
+        async with db.writer.connect() as conn:
+            raw = await engine._driver_of(conn)
+            assert not raw._conn.in_transaction
+        async with db.read() as conn:
+            assert (await conn.execute(text("SELECT count(*) FROM device"))).scalar() == 0
+        # The writer is free: a unit of work still gets it.
+        assert await db.write_unit(_count_devices) == 0
+    finally:
+        await db.dispose()
+
+
+async def _count_devices(conn: Connection) -> int:
+    ((count,),) = await fetch(conn, "SELECT count(*) FROM device", ())
+    return int(count)
