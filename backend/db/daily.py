@@ -6,9 +6,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from backend.db import weekly
 from backend.db.connection import Connection
 from backend.db.daily_rows import COLUMNS
-from backend.db.driver import bigint, bulk, execute, execute_many, fetch, ids, is_pg, text
+from backend.db.driver import (
+    Column,
+    bigint,
+    bulk,
+    execute,
+    execute_many,
+    fetch,
+    ids,
+    is_pg,
+    text,
+)
 
 # A warm-up is marked only in its record's field state.
 _COMPLETE = (
@@ -40,15 +51,34 @@ async def placed_sets(
     return [tuple(row) for row in await fetch(conn, sql, (account_id, ids(conn, set_ids)))]
 
 
+async def zone_and_placed(
+    conn: Connection, account_id: int, set_ids: Sequence[str]
+) -> tuple[str, list[tuple[str, int]]]:
+    """The account's time zone, and ``placed_sets``: one round trip on PostgreSQL."""
+    if not is_pg(conn):
+        ((zone,),) = await fetch(conn, "SELECT time_zone FROM account WHERE id = ?", (account_id,))
+        return str(zone), await placed_sets(conn, account_id, set_ids)
+    sql = (
+        "SELECT a.time_zone, s.exercise, s.performed_at_ms FROM account a "
+        "LEFT JOIN logged_set s ON s.account_id = a.id AND s.set_id {ids} "
+        "AND s.exercise IS NOT NULL AND s.performed_at_ms IS NOT NULL WHERE a.id = ?"
+    )
+    rows = await fetch(conn, sql, (ids(conn, set_ids), account_id))
+    return str(rows[0][0]), [(exercise, at) for _, exercise, at in rows if exercise is not None]
+
+
 async def sets_in(conn: Connection, account_id: int, windows: Sequence[Window]) -> list[SetRow]:
     """The complete sets of each window's exercise performed within it."""
     if not windows:
         return []
     if is_pg(conn):
+        # LATERAL … OFFSET 0 keeps one index range scan per window: flattened into a join, the
+        # generic plan of this prepared statement scans all of the account's sets instead.
         sql = (
-            f"SELECT {_SET_COLUMNS} FROM logged_set JOIN unnest(?::text[], ?::bigint[], "  # noqa: S608
-            "?::bigint[]) AS w(ex, lo, hi) ON exercise = w.ex AND performed_at_ms >= w.lo "
-            f"AND performed_at_ms < w.hi WHERE account_id = ? AND {_COMPLETE}"
+            f"SELECT {_SET_COLUMNS} FROM unnest(?::text[], ?::bigint[], ?::bigint[]) "  # noqa: S608
+            "AS w(ex, lo, hi) CROSS JOIN LATERAL (SELECT * FROM logged_set WHERE account_id = ? "
+            "AND exercise = w.ex AND performed_at_ms >= w.lo AND performed_at_ms < w.hi "
+            f"OFFSET 0) AS logged_set WHERE {_COMPLETE}"
         )
         columns = [list(values) for values in zip(*windows, strict=True)]
         return [tuple(row) for row in await fetch(conn, sql, (*columns, account_id))]
@@ -71,26 +101,70 @@ async def sets_per_day(conn: Connection, account_id: int) -> list[tuple[str, str
     return [(e, d, int(n)) for e, d, n in await fetch(conn, sql, (account_id,))]
 
 
-async def replace_days(
+async def replace_days_and_weeks(
     conn: Connection,
     account_id: int,
-    days: Sequence[tuple[str, str]],
-    rows: Sequence[tuple[Any, ...]],
+    days: tuple[Sequence[tuple[str, str]], Sequence[tuple[Any, ...]]],
+    weeks: tuple[Sequence[weekly.Window], Sequence[tuple[Any, ...]]],
 ) -> None:
-    """The rows of these (exercise, ISO day) keys become ``rows`` (``daily_rows.row_of``)."""
-    if not days:
-        pass
-    elif is_pg(conn):
-        exercises, texts = (list(values) for values in zip(*days, strict=True))
-        sql = (
-            "DELETE FROM set_daily d USING unnest(?::text[], ?::text[]) AS k(ex, day) "
-            "WHERE d.account_id = ? AND d.exercise = k.ex AND d.day = k.day"
-        )
-        await execute(conn, sql, (exercises, texts, account_id))
-    else:
+    """The rows of these (exercise, ISO day) keys become the day rows (``daily_rows.row_of``),
+    and the weeks of these windows the week rows (``weekly.rows_of``). One statement on
+    PostgreSQL: each table's new rows are upserted and its other rows of the keys deleted, so
+    the parts never touch the same row."""
+    (keys, day_rows), (windows, week_rows) = days, weeks
+    if not is_pg(conn):
         sql = "DELETE FROM set_daily WHERE account_id = ? AND exercise = ? AND day = ?"
-        await execute_many(conn, sql, [(account_id, exercise, day) for exercise, day in days])
-    await bulk(conn, "set_daily", _DAILY_COLUMNS, rows, "")
+        await execute_many(conn, sql, [(account_id, exercise, day) for exercise, day in keys])
+        await bulk(conn, "set_daily", _DAILY_COLUMNS, day_rows, "")
+        await weekly.replace(conn, account_id, windows, week_rows)
+        return
+    days_upsert, weeks_upsert = (
+        _upsert("set_daily", _DAILY_COLUMNS, 4),
+        _upsert("set_weekly", weekly.TYPED, 3),
+    )
+    sql = _REPLACE_DAYS_AND_WEEKS.format(days_upsert=days_upsert, weeks_upsert=weeks_upsert)
+    params = (
+        *_arrays(day_rows, 1, 2, 3),
+        *_arrays(keys, 0, 1),
+        account_id,
+        *_arrays(day_rows, *range(len(_DAILY_COLUMNS))),
+        *_arrays(week_rows, 1, 2),
+        *_arrays(windows, 0, 1, 2),
+        account_id,
+        *_arrays(week_rows, *range(len(weekly.TYPED))),
+    )
+    await execute(conn, sql, params)
+
+
+_REPLACE_DAYS_AND_WEEKS = (
+    "WITH new_days AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[]) AS n(ex, day, side)), "
+    "gone_days AS (DELETE FROM set_daily d USING unnest(?::text[], ?::text[]) AS k(ex, day) "
+    "WHERE d.account_id = ? AND d.exercise = k.ex AND d.day = k.day AND NOT EXISTS ("
+    "SELECT 1 FROM new_days n WHERE n.ex = d.exercise AND n.day = d.day AND n.side = d.side)), "
+    "upserted_days AS ({days_upsert}), "
+    "new_weeks AS (SELECT * FROM unnest(?::text[], ?::text[]) AS n(ex, week)), "
+    "gone_weeks AS (DELETE FROM set_weekly w USING unnest(?::text[], ?::text[], ?::text[]) "
+    "AS k(ex, lo, hi) WHERE w.account_id = ? AND w.exercise = k.ex AND w.week >= k.lo "
+    "AND w.week <= k.hi AND NOT EXISTS (SELECT 1 FROM new_weeks n "
+    "WHERE n.ex = w.exercise AND n.week = w.week)) {weeks_upsert}"
+)
+
+
+def _upsert(table: str, columns: list[Column], key: int) -> str:
+    """Insert rows given as column arrays; a row whose first ``key`` columns exist replaces it."""
+    names = ", ".join(c.name for c in columns)
+    arrays = ", ".join(f"?::{c.pg_type}[]" for c in columns)
+    conflict = ", ".join(c.name for c in columns[:key])
+    updates = ", ".join(f"{c.name} = excluded.{c.name}" for c in columns[key:])
+    return (
+        f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) "  # noqa: S608
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+    )
+
+
+def _arrays(rows: Sequence[Sequence[Any]], *picked: int) -> list[list[Any]]:
+    """The ``picked`` columns of ``rows``, each as one array."""
+    return [[row[index] for row in rows] for index in picked]
 
 
 async def replace_range(

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from typing import Any, NamedTuple
 
 from backend.db.connection import Connection
-from backend.db.driver import bigint, bulk, fetch, ids, is_pg, text
+from backend.db.driver import bigint, bulk, execute_many, fetch, ids, is_pg, text
 from backend.db.driver import execute as run
 from backend.domain.records import SERVER_RECORDS
 
@@ -72,28 +72,71 @@ async def lock_account(conn: Connection, account_id: int) -> None:
         await run(conn, "SELECT pg_advisory_xact_lock(?)", (account_id,))
 
 
-async def bump_seq(conn: Connection, account_id: int) -> int:
-    sql = "UPDATE sync_counter SET seq = seq + 1 WHERE account_id = ? RETURNING seq"
-    (row,) = await fetch(conn, sql, (account_id,))
-    return int(row[0])
+_OP_READ = "op_id, account_id, record_type, record_id, field, value, hlc"
+# Unary + keeps the owner guard but stops both planners from preferring the account's index (a
+# scan of all its rows) over the primary key on record_id.
+_FIELDS_OF = "+account_id = ? AND record_id {ids}"
 
 
 async def load_ops(conn: Connection, op_ids: Sequence[str]) -> dict[str, OpRow]:
-    sql = (
-        "SELECT op_id, account_id, record_type, record_id, field, value, hlc FROM op_log "
-        "WHERE op_id {ids}"
-    )
+    sql = f"SELECT {_OP_READ} FROM op_log WHERE op_id {{ids}}"  # noqa: S608
     return {row[0]: OpRow(*row) for row in await fetch(conn, sql, (ids(conn, op_ids),))}
 
 
+class PushState(NamedTuple):
+    """What a batch is checked and merged against."""
+
+    ops: dict[str, OpRow]  # the batch's op ids already logged
+    owners: dict[str, tuple[int, str]]  # its known record ids: (owner, record type)
+    fields: FieldMap  # the account's merged fields of those records
+
+
+async def load_push_state(
+    conn: Connection, account_id: int, op_ids: Sequence[str], record_ids: Sequence[str]
+) -> PushState:
+    """The logged ops, known records and stored fields a batch meets: one round trip on
+    PostgreSQL (three result sets as one, tagged), three statements on SQLite."""
+    if not is_pg(conn):
+        return PushState(
+            await load_ops(conn, op_ids),
+            await _load_records(conn, record_ids),
+            await load_fields(conn, account_id, record_ids),
+        )
+    sql = (
+        f"SELECT 'o', {_OP_READ} FROM op_log WHERE op_id {{ids}} UNION ALL "  # noqa: S608
+        "SELECT 'r', record_id, account_id, record_type, NULL, NULL, NULL, NULL FROM record "
+        "WHERE record_id {ids} UNION ALL "
+        "SELECT 'f', record_id, NULL, NULL, NULL, field, value, hlc FROM field_state "
+        f"WHERE {_FIELDS_OF}"
+    )
+    records = ids(conn, sorted(record_ids))
+    state = PushState({}, {}, {})
+    for tag, key, owner, kind, record_id, name, value, hlc in await fetch(
+        conn, sql, (ids(conn, op_ids), records, account_id, records)
+    ):
+        if tag == "o":
+            state.ops[key] = OpRow(key, owner, kind, record_id, name, value, hlc)
+        elif tag == "r":
+            state.owners[key] = (owner, kind)
+        else:
+            state.fields.setdefault(key, {})[name] = (hlc, value)
+    return state
+
+
 async def claim_records(
-    conn: Connection, account_id: int, wanted: dict[str, str], *, by_server: bool = False
+    conn: Connection,
+    account_id: int,
+    wanted: dict[str, str],
+    known: dict[str, tuple[int, str]] | None = None,
+    *,
+    by_server: bool = False,
 ) -> dict[str, tuple[int, str]]:
     """Insert unseen record ids for ``account_id``; return every known id's (owner, type).
 
-    Clients cannot create records of the types only the server writes: those ids stay unknown.
+    ``known`` is what a lookup of ``wanted`` just found, if the caller made one. Clients cannot
+    create records of the types only the server writes: those ids stay unknown.
     """
-    owners = await _load_records(conn, list(wanted))
+    owners = dict(known) if known is not None else await _load_records(conn, list(wanted))
     fresh = [
         (rid, account_id, kind)
         for rid, kind in wanted.items()
@@ -126,12 +169,7 @@ async def _load_records(conn: Connection, record_ids: Sequence[str]) -> dict[str
 
 
 async def load_fields(conn: Connection, account_id: int, record_ids: Collection[str]) -> FieldMap:
-    # Unary + keeps the owner guard but stops both planners from preferring the account's
-    # index (a scan of all its rows) over the primary key on record_id.
-    sql = (
-        "SELECT record_id, field, hlc, value FROM field_state "
-        "WHERE +account_id = ? AND record_id {ids}"
-    )
+    sql = f"SELECT record_id, field, hlc, value FROM field_state WHERE {_FIELDS_OF}"  # noqa: S608
     state: FieldMap = {}
     for record_id, field, hlc, value in await fetch(
         conn, sql, (account_id, ids(conn, sorted(record_ids)))
@@ -140,22 +178,46 @@ async def load_fields(conn: Connection, account_id: int, record_ids: Collection[
     return state
 
 
-# (op_id, account_id, device_id, record_type, record_id, field, value, hlc, seq, received_at_ms)
-OpLogRow = tuple[str, int, str, str, str, str, str, str, int, int]
+# (op_id, account_id, device_id, record_type, record_id, field, value, hlc, received_at_ms):
+# an op log row but for the batch's sequence number, which logging it assigns
+OpLogRow = tuple[str, int, str, str, str, str, str, str, int]
 # (record_id, field, account_id, record_type, value, hlc, seq)
 FieldRow = tuple[str, str, int, str, str, str, int]
 
 
-async def insert_ops(conn: Connection, rows: Sequence[OpLogRow]) -> set[str]:
-    """Log ``rows``; returns the op ids it could not log because another account's push,
-    committed since this one looked them up, holds them (only on PostgreSQL: SQLite's one
-    writer runs each push's lookup and insert with nobody in between)."""
-    conflict = "ON CONFLICT (op_id) DO NOTHING"
+async def log_ops(
+    conn: Connection, account_id: int, rows: Sequence[OpLogRow]
+) -> tuple[int, set[str]]:
+    """Bump the account's sequence and log ``rows`` under it: (the batch's seq, the op ids it
+    could not log because another account's push, committed since this one looked them up,
+    holds them). Only on PostgreSQL can that happen, and there both are one statement: SQLite's
+    one writer runs each push's lookup and insert with nobody in between.
+
+    The counter row's lock, held to commit, makes commit order = seq order.
+    """
     if not is_pg(conn):
-        await bulk(conn, "op_log", _OP_COLUMNS, rows, conflict)
-        return set()
-    logged = await bulk(conn, "op_log", _OP_COLUMNS, rows, conflict, returning="op_id")
-    return {row[0] for row in rows} - {row[0] for row in logged}
+        (row,) = await fetch(conn, _BUMP, (account_id,))
+        seq = int(row[0])
+        names = ", ".join(c.name for c in _OP_COLUMNS)
+        marks = ", ".join("?" for _ in _OP_COLUMNS)
+        sql = f"INSERT INTO op_log ({names}) VALUES ({marks}) ON CONFLICT (op_id) DO NOTHING"  # noqa: S608
+        await execute_many(conn, sql, [(*r[:8], seq, r[8]) for r in rows])
+        return seq, set()
+    logged = [c for c in _OP_COLUMNS if c.name != "seq"]
+    arrays = ", ".join(f"?::{c.pg_type}[]" for c in logged)
+    listed = ", ".join(c.name for c in logged)
+    sql = (
+        f"WITH bumped AS ({_BUMP}), logged AS (INSERT INTO op_log ({listed}, seq) "  # noqa: S608
+        f"SELECT u.*, bumped.seq FROM unnest({arrays}) AS u CROSS JOIN bumped "
+        "ON CONFLICT (op_id) DO NOTHING RETURNING op_id) "
+        "SELECT (SELECT seq FROM bumped), ARRAY(SELECT op_id FROM logged)"
+    )
+    columns = tuple(list(values) for values in zip(*rows, strict=True))
+    ((seq, done),) = await fetch(conn, sql, (account_id, *columns))
+    return int(seq), {row[0] for row in rows} - set(done)
+
+
+_BUMP = "UPDATE sync_counter SET seq = seq + 1 WHERE account_id = ? RETURNING seq"
 
 
 async def upsert_fields(conn: Connection, rows: Sequence[FieldRow]) -> None:

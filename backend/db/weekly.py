@@ -33,7 +33,7 @@ COLUMNS = (
     "epley",
     "brzycki",
 )
-_TYPED = [
+TYPED = [
     *bigint("account_id"),
     *text("exercise", "week"),
     *bigint("left_volume", "right_volume", "sessions"),
@@ -86,10 +86,11 @@ async def days_in(conn: Connection, account_id: int, windows: Sequence[Window]) 
     if not windows:
         return []
     if is_pg(conn):
+        # One index range scan per window, as ``daily.sets_in`` does.
         sql = (
-            f"SELECT {_DAILY} FROM set_daily JOIN unnest(?::text[], ?::text[], ?::text[]) "  # noqa: S608
-            "AS k(ex, lo, hi) ON exercise = k.ex AND day >= k.lo AND day <= k.hi "
-            "WHERE account_id = ?"
+            f"SELECT {_DAILY} FROM unnest(?::text[], ?::text[], ?::text[]) AS k(ex, lo, hi) "  # noqa: S608
+            "CROSS JOIN LATERAL (SELECT * FROM set_daily WHERE account_id = ? "
+            "AND exercise = k.ex AND day >= k.lo AND day <= k.hi OFFSET 0) AS set_daily"
         )
         columns = [list(values) for values in zip(*windows, strict=True)]
         return await fetch(conn, sql, (*columns, account_id))
@@ -105,9 +106,15 @@ async def days_in(conn: Connection, account_id: int, windows: Sequence[Window]) 
 
 async def refresh(conn: Connection, account_id: int, windows: Sequence[Window]) -> None:
     """Re-derive the weeks of these windows from their days in ``set_daily``."""
-    if not windows:
-        return
-    rows = rows_of(account_id, figures_of(await days_in(conn, account_id, windows)))
+    if windows:
+        days = figures_of(await days_in(conn, account_id, windows))
+        await replace(conn, account_id, windows, rows_of(account_id, days))
+
+
+async def replace(
+    conn: Connection, account_id: int, windows: Sequence[Window], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """The weeks of these windows become ``rows`` (``rows_of``)."""
     if is_pg(conn):
         exercises, mondays, sundays = (list(values) for values in zip(*windows, strict=True))
         await execute(
@@ -124,7 +131,7 @@ async def refresh(conn: Connection, account_id: int, windows: Sequence[Window]) 
             "AND week >= ? AND week <= ?",
             [(account_id, *window) for window in windows],
         )
-    await bulk(conn, "set_weekly", _TYPED, rows, "")
+    await bulk(conn, "set_weekly", TYPED, rows, "")
 
 
 async def all_time(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from backend.db import sync_store
 from backend.db.connection import Connection
-from backend.db.sync_store import FieldRow, OpLogRow
+from backend.db.sync_store import FieldRow, OpLogRow, OpRow
 from backend.services.projectors import PROJECTORS, Projection
 from backend.services.sync_checks import CheckedOp
 from sync.merge import merge_key
@@ -76,15 +76,19 @@ async def apply_changes(
     # is judged after it. A batch of nothing but duplicates and refusals ends before writing
     # anything: no sequence bump, no row, no fsync.
     await sync_store.lock_account(conn, account_id)
-    await _drop_known_ops(conn, account_id, batch)
-    await _drop_foreign_records(conn, account_id, batch, by_server)
+    state = await sync_store.load_push_state(
+        conn,
+        account_id,
+        [c.op.op_id for c in batch.candidates],
+        list({c.op.record_id for c in batch.candidates}),
+    )
+    _drop_known_ops(account_id, batch, state.ops)
+    await _drop_foreign_records(conn, account_id, batch, state.owners, by_server)
     if not batch.candidates:
         return Applied(None, False)
-    # The counter row lock, held to commit, makes commit order = seq order.
-    seq = await sync_store.bump_seq(conn, account_id)
     # Logged before merging: an op id another account took meanwhile is refused, not merged.
-    taken = await sync_store.insert_ops(
-        conn, _log_rows(account_id, node, seq, now_ms, batch.candidates)
+    seq, taken = await sync_store.log_ops(
+        conn, account_id, _log_rows(account_id, node, now_ms, batch.candidates)
     )
     if taken:
         for checked in batch.candidates:
@@ -92,8 +96,7 @@ async def apply_changes(
                 batch.settle(checked, "rejected", "op_id_conflict")
         batch.candidates = [c for c in batch.candidates if c.op.op_id not in taken]
 
-    records = {checked.op.record_id for checked in batch.candidates}
-    state = await sync_store.load_fields(conn, account_id, records)
+    fields = state.fields
     changed: dict[tuple[str, str], CheckedOp] = {}
     # Greatest merge key first: the first op seen per key is the batch's winner if it beats
     # the stored value; the rest are superseded.
@@ -102,12 +105,12 @@ async def apply_changes(
     ):
         op = checked.op
         key = (op.record_id, op.field)
-        current = state.setdefault(op.record_id, {}).get(op.field)
+        current = fields.setdefault(op.record_id, {}).get(op.field)
         if key not in changed and (
             current is None or merge_key(op.hlc, checked.canon) > merge_key(*current)
         ):
             changed[key] = checked
-            state[op.record_id][op.field] = (op.hlc, checked.canon)
+            fields[op.record_id][op.field] = (op.hlc, checked.canon)
             batch.settle(checked, "applied")
         else:
             batch.settle(checked, "superseded")
@@ -119,25 +122,22 @@ async def apply_changes(
     for record_type, record_ids in sorted(by_type.items()):
         project = PROJECTORS.get(record_type)
         if project is not None:
-            mine = {rid: state[rid] for rid in sorted(record_ids)}
+            mine = {rid: fields[rid] for rid in sorted(record_ids)}
             await project(conn, Projection(account_id, seq, now_ms, mine))
     return Applied(seq, not JUDGED.isdisjoint(by_type))
 
 
-def _log_rows(
-    account_id: int, node: str, seq: int, now_ms: int, ops: Sequence[CheckedOp]
-) -> list[OpLogRow]:
+def _log_rows(account_id: int, node: str, now_ms: int, ops: Sequence[CheckedOp]) -> list[OpLogRow]:
     rows: list[OpLogRow] = []
     for c in ops:
         op = c.op
         kind, record, name = op.record_type, op.record_id, op.field
-        rows.append((op.op_id, account_id, node, kind, record, name, c.canon, op.hlc, seq, now_ms))
+        rows.append((op.op_id, account_id, node, kind, record, name, c.canon, op.hlc, now_ms))
     return rows
 
 
-async def _drop_known_ops(conn: Connection, account_id: int, batch: ChangeBatch) -> None:
+def _drop_known_ops(account_id: int, batch: ChangeBatch, known: dict[str, OpRow]) -> None:
     """A retry is acknowledged again as a duplicate; its id reused for other content is not."""
-    known = await sync_store.load_ops(conn, [c.op.op_id for c in batch.candidates])
     if not known:
         return
     remaining = []
@@ -155,11 +155,15 @@ async def _drop_known_ops(conn: Connection, account_id: int, batch: ChangeBatch)
 
 
 async def _drop_foreign_records(
-    conn: Connection, account_id: int, batch: ChangeBatch, by_server: bool
+    conn: Connection,
+    account_id: int,
+    batch: ChangeBatch,
+    found: dict[str, tuple[int, str]],
+    by_server: bool,
 ) -> None:
     """Claim new record ids for this account; refuse ids owned by another or of another type."""
     wanted = {c.op.record_id: c.op.record_type for c in batch.candidates}
-    owners = await sync_store.claim_records(conn, account_id, wanted, by_server=by_server)
+    owners = await sync_store.claim_records(conn, account_id, wanted, found, by_server=by_server)
     remaining = []
     for checked in batch.candidates:
         known = owners.get(checked.op.record_id)

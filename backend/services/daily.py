@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from backend.db import account_settings, weekly
 from backend.db import daily as daily_rows
 from backend.db.connection import Connection
-from backend.db.daily_rows import row_of
+from backend.db.daily_rows import figures_of, row_of
 from backend.domain.strength import SetEntry, Side, daily_figures, week_start
 from backend.domain.zone_days import zone_days
 
@@ -28,13 +28,15 @@ async def account_zone(conn: Connection, account_id: int) -> ZoneInfo:
     return ZoneInfo(await account_settings.time_zone_of(conn, account_id))
 
 
-async def days_of_sets(
-    conn: Connection, account_id: int, set_ids: Collection[str], zone: ZoneInfo
-) -> set[DayKey]:
-    """The (exercise, day) each of these sets counts in now (before a change moves it)."""
+async def placed_days(
+    conn: Connection, account_id: int, set_ids: Collection[str]
+) -> tuple[ZoneInfo, set[DayKey]]:
+    """The account's zone, and the (exercise, day) each of these sets counts in now (before a
+    change moves it)."""
+    name, placed = await daily_rows.zone_and_placed(conn, account_id, sorted(set_ids))
+    zone = ZoneInfo(name)
     days = zone_days(zone)
-    placed = await daily_rows.placed_sets(conn, account_id, sorted(set_ids))
-    return {(exercise, days.day(at)) for exercise, at in placed}
+    return zone, {(exercise, days.day(at)) for exercise, at in placed}
 
 
 def days_of_rows(rows: Iterable[dict[str, object]], zone: ZoneInfo) -> set[DayKey]:
@@ -64,14 +66,18 @@ async def refresh(
             windows.append((exercise, low, high))
     rows = await daily_rows.sets_in(conn, account_id, windows)
     figures = [f for f in daily_figures(_entries(rows), zone) if (f.exercise, f.day) in keys]
-    await daily_rows.replace_days(
+    # The weeks are summed from their other days as stored and these days as they now are.
+    weeks = weekly.windows_of((e, week_start(day)) for e, day in keys)
+    stored = figures_of(await weekly.days_in(conn, account_id, weeks))
+    week_days = [f for f in stored if (f.exercise, f.day) not in keys] + figures
+    await daily_rows.replace_days_and_weeks(
         conn,
         account_id,
-        sorted((exercise, day.isoformat()) for exercise, day in keys),
-        [row_of(account_id, f) for f in figures],
-    )
-    await weekly.refresh(
-        conn, account_id, weekly.windows_of((e, week_start(day)) for e, day in keys)
+        (
+            sorted((exercise, day.isoformat()) for exercise, day in keys),
+            [row_of(account_id, f) for f in figures],
+        ),
+        (weeks, weekly.rows_of(account_id, week_days)),
     )
 
 

@@ -66,9 +66,8 @@ def project_sets(sets: FieldMap) -> tuple[list[dict[str, Any]], list[str]]:
 
 async def _sets(conn: Connection, change: Projection) -> None:
     upserts, deletes = project_sets(change.records)
-    zone = await daily.account_zone(conn, change.account_id)
     # The days the sets counted in before this change, and the days they count in after it.
-    days = await daily.days_of_sets(conn, change.account_id, change.records.keys(), zone)
+    zone, days = await daily.placed_days(conn, change.account_id, change.records.keys())
     await sync_store.write_sets(conn, change.account_id, change.seq, upserts, deletes)
     await daily.refresh(conn, change.account_id, zone, days | daily.days_of_rows(upserts, zone))
 

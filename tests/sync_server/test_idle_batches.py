@@ -8,6 +8,7 @@ are recorded: the batch may read, but never INSERT, UPDATE or DELETE.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -20,7 +21,8 @@ from sync.hlc import MAX_DRIFT_MS, Hlc
 from sync.wire import Op
 from tests.sync_server.conftest import NOW, Replica, new_account, new_id
 
-WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+# Anywhere in a statement: a write may sit in a WITH clause, and SELECT … FOR UPDATE locks.
+WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE)\b")
 
 
 async def _trace_sqlite_writer(services: Services, trace: Callable[[str], None] | None) -> None:
@@ -64,7 +66,7 @@ async def writer_statements(services: Services) -> AsyncIterator[list[str]]:
 
 
 def writes(statements: list[str]) -> list[str]:
-    return [s for s in statements if s.startswith(WRITES) or "FOR UPDATE" in s]
+    return [s for s in statements if WRITES.search(s)]
 
 
 async def seq_of(services: Services, account_id: int) -> int:
@@ -115,5 +117,5 @@ async def test_batches_that_store_nothing_write_nothing(services: Services) -> N
     async with writer_statements(services) as statements:
         results = (await a.push([stored[0], fresh(a, a_record, 9)])).results
     assert [r.status for r in results] == ["duplicate", "applied"]
-    assert any(s.startswith("INSERT INTO OP_LOG") for s in writes(statements))
+    assert any("INSERT INTO OP_LOG" in s for s in writes(statements))
     assert await seq_of(services, a.account_id) == seq + 1

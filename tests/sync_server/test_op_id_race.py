@@ -30,12 +30,11 @@ async def test_an_op_id_logged_by_another_account_during_a_push_is_refused(
         "note",
         canon("theirs"),
         Hlc(T0, 0, theirs.device_id).encode(),
-        1,
         NOW,
     )
     async with services.db.write() as conn:
         await sync_store.claim_records(conn, theirs.account_id, {other_record: "set"})
-        await sync_store.insert_ops(conn, [theirs_row])
+        await sync_store.log_ops(conn, theirs.account_id, [theirs_row])
         pushing = asyncio.create_task(mine.push([op]))
         await asyncio.sleep(0.5)  # the push reaches its lookup (PostgreSQL) or the writer
         assert not pushing.done()
