@@ -203,21 +203,20 @@ async def log_ops(
         sql = f"INSERT INTO op_log ({names}) VALUES ({marks}) ON CONFLICT (op_id) DO NOTHING"  # noqa: S608
         await execute_many(conn, sql, [(*r[:8], seq, r[8]) for r in rows])
         return seq, set()
-    logged = [c for c in _OP_COLUMNS if c.name != "seq"]
-    arrays = ", ".join(f"?::{c.pg_type}[]" for c in logged)
-    listed = ", ".join(c.name for c in logged)
-    sql = (
-        f"WITH bumped AS ({_BUMP}), logged AS (INSERT INTO op_log ({listed}, seq) "  # noqa: S608
-        f"SELECT u.*, bumped.seq FROM unnest({arrays}) AS u CROSS JOIN bumped "
-        "ON CONFLICT (op_id) DO NOTHING RETURNING op_id) "
-        "SELECT (SELECT seq FROM bumped), ARRAY(SELECT op_id FROM logged)"
-    )
     columns = tuple(list(values) for values in zip(*rows, strict=True))
-    ((seq, done),) = await fetch(conn, sql, (account_id, *columns))
+    ((seq, done),) = await fetch(conn, _BUMP_AND_LOG, (account_id, *columns))
     return int(seq), {row[0] for row in rows} - set(done)
 
 
 _BUMP = "UPDATE sync_counter SET seq = seq + 1 WHERE account_id = ? RETURNING seq"
+_LOGGED = [c for c in _OP_COLUMNS if c.name != "seq"]
+_BUMP_AND_LOG = (
+    f"WITH bumped AS ({_BUMP}), logged AS (INSERT INTO op_log "  # noqa: S608
+    f"({', '.join(c.name for c in _LOGGED)}, seq) SELECT u.*, bumped.seq FROM "
+    f"unnest({', '.join(f'?::{c.pg_type}[]' for c in _LOGGED)}) AS u CROSS JOIN bumped "
+    "ON CONFLICT (op_id) DO NOTHING RETURNING op_id) "
+    "SELECT (SELECT seq FROM bumped), ARRAY(SELECT op_id FROM logged)"
+)
 
 
 async def upsert_fields(conn: Connection, rows: Sequence[FieldRow]) -> None:
