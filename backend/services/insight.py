@@ -39,31 +39,35 @@ class Insight:
     async def evaluate(self, account_id: int) -> int:
         """Bring the account's alert records up to date; returns the number of ops written.
 
-        Idempotent: judging an unchanged history on the same day writes nothing.
+        Idempotent: judging an unchanged history on the same day writes nothing. A unit of
+        work like a push: on SQLite it runs on the writer's thread and shares a push's commit.
         """
-        async with self.db.write() as conn:
-            # The account's turn first, as a push takes it, then its counter row.
-            await sync_store.lock_account(conn, account_id)
-            seq = await insight_store.lock_counter(conn, account_id)
-            now = self.clock.now_ms()
-            # An open alert on an exercise not trained within the window stands no more: the
-            # reconciliation clears every open alert missing from what stands.
-            changes = reconcile(
-                await self.standing(conn, account_id, now),
-                await insight_store.alert_records(conn, account_id),
-                now,
-            )
-            writes: list[tuple[str, str, Scalar]] = list(changes.edits)
-            created = []
-            for fields in changes.new:
-                record_id = uuid7(now, self.entropy.token_bytes(10))
-                writes += [(record_id, field, value) for field, value in fields.items()]
-                created.append((record_id, fields))
-            if writes:
-                seq = await self._write(conn, account_id, now, writes) or seq
-                await alert_push.enqueue(conn, account_id, created, now)
-            await insight_store.mark_evaluated(conn, account_id, seq, now)
-            return len(writes)
+        written: int = await self.db.write_unit(lambda conn: self._judge(conn, account_id))
+        return written
+
+    async def _judge(self, conn: Connection, account_id: int) -> int:
+        # The account's turn first, as a push takes it, then its counter row.
+        await sync_store.lock_account(conn, account_id)
+        seq = await insight_store.lock_counter(conn, account_id)
+        now = self.clock.now_ms()
+        # An open alert on an exercise not trained within the window stands no more: the
+        # reconciliation clears every open alert missing from what stands.
+        changes = reconcile(
+            await self.standing(conn, account_id, now),
+            await insight_store.alert_records(conn, account_id),
+            now,
+        )
+        writes: list[tuple[str, str, Scalar]] = list(changes.edits)
+        created = []
+        for fields in changes.new:
+            record_id = uuid7(now, self.entropy.token_bytes(10))
+            writes += [(record_id, field, value) for field, value in fields.items()]
+            created.append((record_id, fields))
+        if writes:
+            seq = await self._write(conn, account_id, now, writes) or seq
+            await alert_push.enqueue(conn, account_id, created, now)
+        await insight_store.mark_evaluated(conn, account_id, seq, now)
+        return len(writes)
 
     async def standing(self, conn: Connection, account_id: int, now_ms: int) -> list[Alert]:
         """The alerts the account's history supports today, over every recently trained exercise.
