@@ -16,6 +16,8 @@ from sync.canon import canon
 from sync.merge import merge_key
 from sync.wire import Op
 
+# Written out here, not imported from the server's projector: the floor is an independent
+# statement of the same rows, so a wrong mapping on either side shows up as rows that differ.
 SET_FIELDS = {
     "exercise": "exercise",
     "side": "side",
