@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import PoolResetState
 
 from backend.db.connection import Connection, PgConnection, RawConnection
+from backend.db.reader_threads import ReaderThreads
 from backend.db.schema import head_revision, read_revision, serves
 
 T = TypeVar("T")
@@ -37,6 +39,7 @@ SQLITE_PRAGMAS = (
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
 )
+READERS = 4  # SQLite reader connections of each kind: the engine's pool and the reader threads
 
 
 class Database:
@@ -48,13 +51,17 @@ class Database:
         if self.dialect == "sqlite":
             ensure_sqlite_dir(url)
             self.writer = _sqlite_engine(url, pool_size=1, query_only=False)
-            self.reader = _sqlite_engine(url, pool_size=4, query_only=True)
+            self.reader = _sqlite_engine(url, pool_size=READERS, query_only=True)
             self._group: _GroupCommit | None = _GroupCommit(self)
+            self._readers: ReaderThreads | None = ReaderThreads(
+                partial(_open_reader, make_url(url).database or ""), size=READERS
+            )
         else:
             self.writer = create_async_engine(url, pool_size=pool_size, max_overflow=0)
             _ping_when_idle(self.writer)
             self.reader = self.writer
             self._group = None
+            self._readers = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -90,13 +97,11 @@ class Database:
     async def read_unit(self, work: Callable[[Connection], Coroutine[Any, Any, T]]) -> T:
         """Run a unit of reads: on SQLite one hop to a reader's thread, in one snapshot; on
         PostgreSQL over asyncpg, each statement at read committed as everywhere else."""
-        if not self.is_sqlite:
+        if self._readers is None:
             async with self.reader.connect() as conn:
                 return await work(PgConnection(await _driver_of(conn)))
-        async with self.reader.connect() as conn:
-            thread = await _driver_of(conn)
-            result: T = await thread._execute(_read_in_one_transaction, thread._conn, work)
-            return result
+        result: T = await self._readers.run(partial(_read_in_one_transaction, work=work))
+        return result
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -118,6 +123,8 @@ class Database:
         return serves(revision)
 
     async def dispose(self) -> None:
+        if self._readers is not None:
+            await self._readers.close()
         await self.writer.dispose()
         if self.reader is not self.writer:
             await self.reader.dispose()
@@ -127,6 +134,14 @@ def ensure_sqlite_dir(url: str) -> None:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _open_reader(database: str) -> sqlite3.Connection:
+    """A query-only connection set up like the reader engine's, for one reader thread."""
+    raw = sqlite3.connect(database, isolation_level=None)
+    for pragma in (*SQLITE_PRAGMAS, "PRAGMA query_only=ON"):
+        raw.execute(pragma)
+    return raw
 
 
 def _sqlite_engine(url: str, *, pool_size: int, query_only: bool) -> AsyncEngine:

@@ -1,0 +1,131 @@
+"""SQLite's units of reads on reader threads: one snapshot per unit, query-only, at most
+``READERS`` threads however many units run at once, failures and cancellations handed back
+without losing a thread, and every thread stopped by ``dispose``."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from backend.db.connection import Connection, RawConnection
+from backend.db.driver import execute, fetch
+from backend.db.engine import READERS, Database
+from tests.support.databases import SqliteTemplate
+
+
+@pytest.fixture
+async def db(sqlite_template: SqliteTemplate, tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(sqlite_template.fresh(tmp_path))
+    async with database.write() as conn:
+        await conn.execute(text("CREATE TABLE probe (x INTEGER)"))
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+async def _count(conn: Connection) -> int:
+    ((count,),) = await fetch(conn, "SELECT count(*) FROM probe", ())
+    return int(count)
+
+
+def _hold_thread(seconds: float) -> None:
+    """Units run on a reader thread, not the event loop: blocking there is what is tested."""
+    time.sleep(seconds)
+
+
+def _path(db: Database) -> str:
+    database = db.writer.url.database
+    assert database is not None
+    return database
+
+
+async def test_a_unit_reads_one_snapshot(db: Database) -> None:
+    async def around_a_commit(conn: Connection) -> tuple[int, int]:
+        before = await _count(conn)
+        # Another connection commits a row between the unit's two statements.
+        other = sqlite3.connect(_path(db), isolation_level=None)
+        other.execute("INSERT INTO probe VALUES (1)")
+        other.close()
+        return before, await _count(conn)
+
+    assert await db.read_unit(around_a_commit) == (0, 0)
+    assert await db.read_unit(_count) == 1  # the next unit sees the commit
+
+
+async def test_a_unit_cannot_write_and_its_thread_reads_on(db: Database) -> None:
+    async def write(conn: Connection) -> None:
+        await execute(conn, "INSERT INTO probe VALUES (1)", ())
+
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await db.read_unit(write)
+    assert await db.read_unit(_count) == 0
+
+
+async def test_concurrent_units_share_at_most_the_reader_threads(db: Database) -> None:
+    used: Counter[str] = Counter()
+
+    async def slow(conn: Connection) -> int:
+        used[threading.current_thread().name] += 1
+        _hold_thread(0.02)  # so the units overlap
+        return await _count(conn)
+
+    assert await asyncio.gather(*(db.read_unit(slow) for _ in range(2 * READERS))) == [0] * (
+        2 * READERS
+    )
+    assert len(used) == READERS
+    assert set(used.values()) == {2}
+
+
+async def test_a_cancelled_unit_leaves_its_thread_serving(db: Database) -> None:
+    started = threading.Event()
+    ran_on: list[str] = []
+    loop_errors: list[dict[str, object]] = []
+    asyncio.get_running_loop().set_exception_handler(lambda _loop, ctx: loop_errors.append(ctx))
+
+    async def held(conn: Connection) -> int:
+        ran_on.append(threading.current_thread().name)
+        started.set()
+        _hold_thread(0.1)
+        return await _count(conn)
+
+    async def counted(conn: Connection) -> int:
+        ran_on.append(threading.current_thread().name)
+        return await _count(conn)
+
+    task = asyncio.create_task(db.read_unit(held))
+    await asyncio.to_thread(started.wait, 5)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await db.read_unit(counted) == 0
+    await asyncio.sleep(0.01)  # the cancelled unit's result has reached the loop by now
+
+    assert ran_on[0] == ran_on[1]  # the thread was free again, not counted busy for ever
+    assert loop_errors == []  # the result of the cancelled unit was dropped, not set
+
+
+async def test_dispose_stops_every_reader_thread(
+    sqlite_template: SqliteTemplate, tmp_path: Path
+) -> None:
+    db = Database(sqlite_template.fresh(tmp_path))
+    threads: set[threading.Thread] = set()
+
+    async def note(conn: Connection) -> None:
+        assert isinstance(conn, RawConnection)
+        threads.add(threading.current_thread())
+        _hold_thread(0.01)
+
+    await asyncio.gather(*(db.read_unit(note) for _ in range(READERS)))
+    assert len(threads) == READERS
+    assert all(thread.is_alive() for thread in threads)
+    await db.dispose()
+    assert not any(thread.is_alive() for thread in threads)
