@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -93,6 +93,27 @@ class Database:
                     return await work(PgConnection(raw))
         result: T = await self._group.submit(work, weight=weight)
         return result
+
+    async def write_units(
+        self, works: Sequence[Callable[[Connection], Coroutine[Any, Any, T]]]
+    ) -> list[T | Exception]:
+        """Run independent units of work, each with ``write_unit``'s guarantees, and return each
+        one's result or exception in its place: one that fails rolls back alone.
+
+        On SQLite they are queued for the writer together, so they share group commits (one
+        fsync for up to 64) however idle the writer is; on PostgreSQL they run one after
+        another, so they never hold more than one pooled connection.
+        """
+        if self._group is None:
+            outcomes: list[T | Exception] = []
+            for work in works:
+                try:
+                    outcomes.append(await self.write_unit(work))
+                except Exception as exc:
+                    outcomes.append(exc)
+            return outcomes
+        jobs = await self._group.settle([(work, 1) for work in works])
+        return [_outcome(job.future) for job in jobs]
 
     async def read_unit(self, work: Callable[[Connection], Coroutine[Any, Any, T]]) -> T:
         """Run a unit of reads: on SQLite one hop to a reader's thread, in one snapshot; on
@@ -214,13 +235,20 @@ class _GroupCommit:
         self._writer = asyncio.Lock()
 
     async def submit(self, work: Work, *, weight: int) -> Any:
-        job = _Job(work, asyncio.get_running_loop().create_future(), weight)
-        self._queue.append(job)
-        async with self._writer:
-            if not job.future.done():
-                # Shielded: a leader whose request is cancelled still settles its followers.
-                await asyncio.shield(asyncio.ensure_future(self._run(self._take())))
-        return await job.future
+        (job,) = await self.settle([(work, weight)])
+        return job.future.result()
+
+    async def settle(self, units: list[tuple[Work, int]]) -> list[_Job]:
+        """Queue the units together and return their jobs once every one is settled."""
+        loop = asyncio.get_running_loop()
+        jobs = [_Job(work, loop.create_future(), weight) for work, weight in units]
+        self._queue.extend(jobs)
+        while not all(job.future.done() for job in jobs):
+            async with self._writer:
+                if not all(job.future.done() for job in jobs):
+                    # Shielded: a leader whose request is cancelled still settles its followers.
+                    await asyncio.shield(asyncio.ensure_future(self._run(self._take())))
+        return jobs
 
     def _take(self) -> list[_Job]:
         taken, weight = 0, 0
@@ -255,6 +283,13 @@ class _Job:
     work: Work
     future: asyncio.Future[Any]
     weight: int
+
+
+def _outcome(future: asyncio.Future[Any]) -> Any:
+    """A settled unit's result or the ``Exception`` it failed with; anything else it ended with
+    (a cancellation, an interrupt) is raised, never handed back as a value."""
+    exc = future.exception()
+    return exc if isinstance(exc, Exception) else future.result()
 
 
 async def _driver_of(conn: AsyncConnection) -> Any:

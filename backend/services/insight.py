@@ -7,7 +7,9 @@ holding the account's sequence row, so concurrent evaluations never create an al
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
+from functools import partial
 
 from backend.db import insight_store, sync_store
 from backend.db.connection import Connection
@@ -44,6 +46,13 @@ class Insight:
         """
         written: int = await self.db.write_unit(lambda conn: self._judge(conn, account_id))
         return written
+
+    async def evaluate_all(self, account_ids: Sequence[int]) -> list[int | Exception]:
+        """``evaluate`` for each account, in its place its number of ops written or the reason it
+        failed (that account's unit alone is rolled back); on SQLite they share commits."""
+        return await self.db.write_units(
+            [partial(self._judge, account_id=account_id) for account_id in account_ids]
+        )
 
     async def _judge(self, conn: Connection, account_id: int) -> int:
         # The account's turn first, as a push takes it, then its counter row.

@@ -132,9 +132,9 @@ class InsightLoop:
                 self._idle.set()
 
     async def _evaluate(self, batch: set[int]) -> None:
-        for account_id in sorted(batch):
-            try:
-                await self.insight.evaluate(account_id)
-            except Exception:
+        accounts = sorted(batch)
+        outcomes = await self.insight.evaluate_all(accounts)
+        for account_id, outcome in zip(accounts, outcomes, strict=True):
+            if isinstance(outcome, Exception):
                 # The account stays due (seq > evaluated_seq) and the sweep retries it.
-                log.exception("alert evaluation failed for account %s", account_id)
+                log.error("alert evaluation failed for account %s", account_id, exc_info=outcome)

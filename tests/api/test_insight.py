@@ -5,12 +5,14 @@ forged by a client."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
 from litestar import Litestar
 
+from backend.db import engine
 from backend.domain.symmetry import ASYMMETRY, LSI_UNINJURED
 from backend.services.container import Services
 from tests.conftest import open_client
@@ -148,11 +150,11 @@ async def test_pushes_notify_and_notifications_coalesce(
 
     calls: list[int] = []
 
-    async def counted(account: int) -> int:
-        calls.append(account)
-        return 0
+    async def counted(accounts: list[int]) -> list[int]:
+        calls.extend(accounts)
+        return [0] * len(accounts)
 
-    monkeypatch.setattr(services.insight, "evaluate", counted)
+    monkeypatch.setattr(services.insight, "evaluate_all", counted)
     loop = services.insight_loop
     loop.start()
     try:
@@ -162,6 +164,46 @@ async def test_pushes_notify_and_notifications_coalesce(
     finally:
         await loop.stop()
     assert calls == [me]
+
+
+async def test_a_batch_shares_one_commit_on_sqlite_and_a_failure_stays_its_own(
+    app: Litestar,
+    user: User,
+    clock: FakeClock,
+    new_user: Callable[[str], Awaitable[User]],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """On SQLite the evaluations of a batch run in one group commit, even on an idle writer; on
+    PostgreSQL each in its own transaction. One that fails is rolled back alone and logged."""
+    users = [user, await new_user("second@example.com"), await new_user("third@example.com")]
+    for lifter in users:
+        await push_all(lifter, set_ops(lifter, steady(50, 38), clock.now, ROW))
+    ids = [await account_id(lifter) for lifter in users]
+    insight = services_of(app).insight
+    standing = insight.standing
+
+    async def breaks_for_the_second(conn: Any, account: int, now: int) -> Any:
+        if account == ids[1]:
+            raise RuntimeError("evaluation broke")
+        return await standing(conn, account, now)
+
+    groups: list[int] = []
+    units_in_one_transaction = engine._units_in_one_transaction
+
+    def counted(raw: Any, jobs: list[Any]) -> Any:
+        groups.append(len(jobs))
+        return units_in_one_transaction(raw, jobs)
+
+    monkeypatch.setattr(insight, "standing", breaks_for_the_second)
+    monkeypatch.setattr(engine, "_units_in_one_transaction", counted)
+    with caplog.at_level(logging.ERROR, logger="sidewise.insight"):
+        await evaluated(app, lambda: asyncio.sleep(0))
+
+    assert groups == ([3] if services_of(app).db.is_sqlite else [])
+    assert f"alert evaluation failed for account {ids[1]}" in caplog.text
+    for lifter, judged in zip(users, (True, False, True), strict=True):
+        assert bool(alerts_in(await lifter.pull_all())) is judged
 
 
 async def test_clients_cannot_forge_or_rewrite_alerts(

@@ -32,14 +32,14 @@ class Worker:
         assert loop.leadership is not None
         loop.leadership.retry_s = RETRY_S
 
-        async def evaluate(account_id: int) -> int:
-            self.evaluated.append(account_id)
-            return 0
+        async def evaluate_all(account_ids: list[int]) -> list[int]:
+            self.evaluated.extend(account_ids)
+            return [0] * len(account_ids)
 
         async def prune() -> None:
             self.sweeps += 1
 
-        services.insight.evaluate = evaluate  # type: ignore[method-assign]
+        services.insight.evaluate_all = evaluate_all  # type: ignore[method-assign]
         loop.housekeeping = prune
 
     @property
