@@ -10,17 +10,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import httpx
-
 from bench.devices import (
     ACKED,
     Stamper,
     decode_acks,
     decode_page,
     new_set_ops,
-    pull,
     pull_body,
-    push,
     push_body,
     register_device,
     set_value,
@@ -28,6 +24,7 @@ from bench.devices import (
 )
 from bench.floor import Floor
 from bench.floor_plan import Plan
+from bench.lean_http import LeanClient
 from bench.server import ServerProcess, analyze_postgres
 from bench.stats import (
     MachineCpu,
@@ -41,7 +38,7 @@ MAX_PAGES = 100
 
 @dataclass
 class Phone:
-    client: httpx.AsyncClient
+    client: LeanClient
     device_id: str
     stamper: Stamper
     cursor: str | None = None
@@ -78,19 +75,20 @@ class Samples:
 async def sync_once(phone: Phone, ops: int, samples: Samples, due: float | None = None) -> None:
     body = push_body(phone.device_id, phone.ops_for_sync(ops))
     began = time.perf_counter()
-    response = await push(phone.client, body)
+    status, content = await phone.client.request("POST", "/api/sync/push", body)
     samples.pushes.append(time.perf_counter() - began)
-    if response.status_code != 200:
-        raise RuntimeError(f"push: {response.status_code} {response.text[:300]}")
-    if any(r.status not in ACKED for r in decode_acks(response.content)):
-        raise RuntimeError(f"push not acknowledged: {response.text[:300]}")
+    if status != 200:
+        raise RuntimeError(f"push: {status} {content[:300]!r}")
+    if any(r.status not in ACKED for r in decode_acks(content)):
+        raise RuntimeError(f"push not acknowledged: {content[:300]!r}")
     for _ in range(MAX_PAGES):
         sent = time.perf_counter()
-        response = await pull(phone.client, pull_body(phone.device_id, phone.cursor))
+        body = pull_body(phone.device_id, phone.cursor)
+        status, content = await phone.client.request("POST", "/api/sync/pull", body)
         samples.pulls.append(time.perf_counter() - sent)
-        if response.status_code != 200:
-            raise RuntimeError(f"pull: {response.status_code} {response.text[:300]}")
-        page = decode_page(response.content)
+        if status != 200:
+            raise RuntimeError(f"pull: {status} {content[:300]!r}")
+        page = decode_page(content)
         phone.cursor = page.cursor
         samples.pages += 1
         if not page.has_more:
@@ -100,9 +98,9 @@ async def sync_once(phone: Phone, ops: int, samples: Samples, due: float | None 
 
 async def health_once(phone: Phone, samples: Samples, due: float | None = None) -> None:
     began = time.perf_counter()
-    response = await phone.client.get("/healthz")
-    if response.status_code != 200:
-        raise RuntimeError(f"healthz: {response.status_code}")
+    status, _ = await phone.client.request("GET", "/healthz")
+    if status != 200:
+        raise RuntimeError(f"healthz: {status}")
     samples.ops.append(time.perf_counter() - (began if due is None else due))
 
 
@@ -231,7 +229,11 @@ async def open_phones(server: ServerProcess, count: int) -> list[Phone]:
 
     async def one(index: int) -> Phone:
         client = await sign_up(server.base_url, f"member{index}@example.com", timeout_s=120.0)
-        device_id = await register_device(client)
-        return Phone(client, device_id, Stamper(device_id, random.Random(seeds[index])))
+        try:
+            device_id = await register_device(client)
+        finally:
+            await client.aclose()
+        lean = LeanClient.of(client)
+        return Phone(lean, device_id, Stamper(device_id, random.Random(seeds[index])))
 
     return list(await asyncio.gather(*(one(i) for i in range(count))))
