@@ -17,7 +17,9 @@ seeded schedule), and latency counts from when each sync was due (a late start c
 the server). ``/healthz`` runs on the same schedule beside it.
 
 The load generator is this process and the server another (``sidewise serve``); both share the
-machine's cores, so the CPU each used is printed. Goals: closed loop ≥ 0.5 of the floor's
+machine's cores, so the CPU each used is printed. The phones speak HTTP through
+``bench.lean_http`` (one keep-alive connection each), so the client's own CPU takes as little of
+the shared cores, and of each timed request, as it can. Goals: closed loop ≥ 0.5 of the floor's
 syncs/s; Poisson sync p99 ≤ 25 ms.
 """
 

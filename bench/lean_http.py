@@ -17,6 +17,7 @@ import httpx
 
 # Reconnect before uvicorn drops an idle connection (its keep-alive timeout is 5 s).
 IDLE_LIMIT_S = 4.0
+TIMEOUT_S = 120.0  # a request unanswered this long fails the run instead of hanging it
 
 
 class LeanClient:
@@ -51,7 +52,8 @@ class LeanClient:
             head = f"{method} {path} HTTP/1.1\r\ncontent-length: {len(body)}\r\n".encode()
             writer.write(head + self._fixed + b"content-type: application/json\r\n\r\n" + body)
             try:
-                status, content, keep = await _response(reader)
+                async with asyncio.timeout(TIMEOUT_S):
+                    status, content, keep = await _response(reader)
             except (asyncio.IncompleteReadError, ConnectionError):
                 await self.aclose()
                 if reused and attempt == 0:
