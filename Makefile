@@ -14,13 +14,15 @@ $(TOOLS)/bin/uv:
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
 # Everything in uv.lock: the server and the test and type-check toolchain (the dev group).
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set nothing caches it, and
+# every server start (the crash tests restart it a dozen times) would compile all it imports.
 $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 	touch $@
 
 # What serving needs, from the same lock; --inexact keeps dev packages a `make test` installed.
 $(VENV)/.serving: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --no-dev --inexact
+	$(UV) sync --frozen --no-dev --inexact --compile-bytecode
 	touch $@
 
 # Lighthouse (the browser tests' audit) from package-lock.json.
@@ -54,6 +56,7 @@ test: $(VENV)/.synced $(NODE_DEPS) chromium
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	node --test pwa/tests/
+	$(PY) -m compileall -q backend sync bench >/dev/null
 	SIDEWISE_TEST_POSTGRES_URL="$${SIDEWISE_TEST_POSTGRES_URL:-$$(sh tests/support/local_postgres.sh)}" \
 		$(VENV)/bin/pytest
 
