@@ -25,7 +25,12 @@ class _ReaderThread:
         self._thread.start()
 
     def _serve(self, connect: Callable[[], sqlite3.Connection]) -> None:
-        raw = connect()
+        try:
+            raw = connect()
+        except Exception as exc:  # every unit sent here fails with the reason, none waits forever
+            while (job := self._jobs.get()) is not None:
+                job[0].get_loop().call_soon_threadsafe(_fail, job[0], exc)
+            return
         try:
             while (job := self._jobs.get()) is not None:
                 future, work = job

@@ -10,6 +10,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,8 @@ from sqlalchemy import text
 
 from backend.db.connection import Connection, RawConnection
 from backend.db.driver import execute, fetch
-from backend.db.engine import READERS, Database
+from backend.db.engine import READERS, Database, _open_reader
+from backend.db.reader_threads import ReaderThreads
 from tests.support.databases import SqliteTemplate
 
 
@@ -129,3 +131,14 @@ async def test_dispose_stops_every_reader_thread(
     assert all(thread.is_alive() for thread in threads)
     await db.dispose()
     assert not any(thread.is_alive() for thread in threads)
+
+
+async def test_a_reader_that_cannot_open_fails_its_units_instead_of_hanging(tmp_path: Path) -> None:
+    readers = ReaderThreads(partial(_open_reader, str(tmp_path / "missing" / "x.db")), size=1)
+    try:
+        for _ in range(2):  # the thread stays, and answers the next unit the same way
+            async with asyncio.timeout(10):
+                with pytest.raises(sqlite3.OperationalError, match="unable to open"):
+                    await readers.run(lambda raw: raw.execute("SELECT 1").fetchall())
+    finally:
+        await readers.close()
