@@ -158,10 +158,12 @@ def ensure_sqlite_dir(url: str) -> None:
 
 
 def _open_reader(database: str) -> sqlite3.Connection:
-    """A query-only connection set up like the reader engine's, for one reader thread."""
+    """A query-only connection for one reader thread. It leaves the journal mode to the writer:
+    readers opening at once on a file not yet in WAL mode would each try to convert it, and
+    all but one fail with "database is locked" (the busy timeout does not cover that)."""
     raw = sqlite3.connect(database, isolation_level=None)
-    for pragma in (*SQLITE_PRAGMAS, "PRAGMA query_only=ON"):
-        raw.execute(pragma)
+    raw.execute(SQLITE_PRAGMAS[0])  # the busy timeout
+    raw.execute("PRAGMA query_only=ON")
     return raw
 
 

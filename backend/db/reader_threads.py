@@ -25,23 +25,21 @@ class _ReaderThread:
         self._thread.start()
 
     def _serve(self, connect: Callable[[], sqlite3.Connection]) -> None:
-        try:
-            raw = connect()
-        except Exception as exc:  # every unit sent here fails with the reason, none waits forever
-            while (job := self._jobs.get()) is not None:
-                job[0].get_loop().call_soon_threadsafe(_fail, job[0], exc)
-            return
+        raw: sqlite3.Connection | None = None
         try:
             while (job := self._jobs.get()) is not None:
                 future, work = job
                 try:
+                    if raw is None:  # opened by the first unit; one that failed, by the next
+                        raw = connect()
                     result = work(raw)
                 except BaseException as exc:  # handed to the waiting coroutine, never lost here
                     future.get_loop().call_soon_threadsafe(_fail, future, exc)
                 else:
                     future.get_loop().call_soon_threadsafe(_succeed, future, result)
         finally:
-            raw.close()
+            if raw is not None:
+                raw.close()
 
     async def run(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
         future = asyncio.get_running_loop().create_future()

@@ -133,12 +133,41 @@ async def test_dispose_stops_every_reader_thread(
     assert not any(thread.is_alive() for thread in threads)
 
 
-async def test_a_reader_that_cannot_open_fails_its_units_instead_of_hanging(tmp_path: Path) -> None:
-    readers = ReaderThreads(partial(_open_reader, str(tmp_path / "missing" / "x.db")), size=1)
+async def test_a_reader_that_cannot_open_fails_that_unit_and_opens_for_the_next(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "later" / "x.db"
+    readers = ReaderThreads(partial(_open_reader, str(path)), size=1)
+
+    def count(raw: sqlite3.Connection) -> list[tuple[int]]:
+        return raw.execute("SELECT count(*) FROM sqlite_master").fetchall()
+
     try:
-        for _ in range(2):  # the thread stays, and answers the next unit the same way
+        for _ in range(2):
             async with asyncio.timeout(10):
                 with pytest.raises(sqlite3.OperationalError, match="unable to open"):
-                    await readers.run(lambda raw: raw.execute("SELECT 1").fetchall())
+                    await readers.run(count)
+        path.parent.mkdir()
+        sqlite3.connect(path).close()
+        assert await readers.run(count) == [(0,)]  # the same thread, no longer failing
     finally:
         await readers.close()
+
+
+async def test_readers_opening_at_once_on_a_file_not_yet_in_wal_mode(tmp_path: Path) -> None:
+    """Readers never convert the journal mode, so opening together they never lock each other
+    out; the writer's connection converts the file."""
+    for attempt in range(30):
+        path = tmp_path / f"{attempt}.db"
+        fresh = sqlite3.connect(path)
+        fresh.execute("CREATE TABLE probe (x INTEGER)")
+        fresh.commit()
+        fresh.close()
+        db = Database(f"sqlite+aiosqlite:///{path}")
+        try:
+            assert (
+                await asyncio.gather(*(db.read_unit(_count) for _ in range(READERS)))
+                == [0] * READERS
+            )
+        finally:
+            await db.dispose()
