@@ -33,8 +33,9 @@ Work = Callable[[Any], Awaitable[Any]]
 
 # The busy timeout first: setting the journal mode takes a lock, and a connection opened while
 # another holds one would otherwise fail at once with "database is locked".
+SQLITE_BUSY_TIMEOUT = "PRAGMA busy_timeout=10000"
 SQLITE_PRAGMAS = (
-    "PRAGMA busy_timeout=10000",
+    SQLITE_BUSY_TIMEOUT,
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
@@ -162,7 +163,7 @@ def _open_reader(database: str) -> sqlite3.Connection:
     readers opening at once on a file not yet in WAL mode would each try to convert it, and
     all but one fail with "database is locked" (the busy timeout does not cover that)."""
     raw = sqlite3.connect(database, isolation_level=None)
-    raw.execute(SQLITE_PRAGMAS[0])  # the busy timeout
+    raw.execute(SQLITE_BUSY_TIMEOUT)
     raw.execute("PRAGMA query_only=ON")
     return raw
 
