@@ -2,11 +2,16 @@
 
 A first visit to `/` must score PWA 1.0, accessibility ≥ 0.95 and performance ≥ 0.95 (mobile
 emulation, simulated slow 4G). Lighthouse starts from an empty profile, so that visit shows the
-sign-in screen. Every signed-in screen — with sets, an imbalance alert, a plan, a reminder, a
-routine, a workout in progress and a patient's grant on it, so the clinician's dashboard,
-patient view and report too — must score accessibility 1 in the dark and the light theme:
-Lighthouse snapshots them one after another in one browser (`lighthouse_snapshots.mjs`), which
-keeps the audit of 24 screens to about two minutes.
+sign-in screen. The performance score is the median of three visits: its simulation scales the
+main thread's observed tasks, so one visit beside a busy core can lose a few points of blocking
+time (one CI run scored 0.93 where runs on an idle machine score 0.99–1), and Lighthouse's own
+guidance on variability is to judge the median of several runs.
+
+Every signed-in screen — with sets, an imbalance alert, a plan, a reminder, a routine, a workout
+in progress and a patient's grant on it, so the clinician's dashboard, patient view and report
+too — must score accessibility 1 in the dark and the light theme: Lighthouse snapshots them one
+after another in one browser (`lighthouse_snapshots.mjs`), which keeps the audit of 24 screens
+to about two minutes.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ CHROME_PATH = "/usr/bin/chromium"
 # Lighthouse launches Chromium itself; the new headless mode renders like a real screen.
 LIGHTHOUSE_FLAGS = ["--headless=new", *(f for f in CHROMIUM_FLAGS if f != "--headless")]
 FIRST_VISIT = {"pwa": 1.0, "accessibility": 0.95, "performance": 0.95}
+FIRST_VISITS = 3
 SIGNED_IN_SCREENS = (
     "log",
     "workout",
@@ -123,13 +129,25 @@ def shortfalls(report: dict[str, Any], floors: dict[str, float]) -> list[str]:
 def test_lighthouse_first_visit_scores_pwa_accessibility_and_performance(
     server: AppServer, tmp_path: Path
 ) -> None:
-    out = tmp_path / "first-visit.json"
-    command = lighthouse(server.base_url + "/", out, list(FIRST_VISIT), LIGHTHOUSE_FLAGS)
-    subprocess.run(command, env=lighthouse_env(), check=True, timeout=RUN_TIMEOUT_S)
-    report = read_report(out)
-    scores = {name: report["categories"][name]["score"] for name in FIRST_VISIT}
-    print("Lighthouse first visit:", scores)
-    assert shortfalls(report, FIRST_VISIT) == []
+    reports = []
+    for visit in range(FIRST_VISITS):
+        out = tmp_path / f"first-visit-{visit}.json"
+        command = lighthouse(server.base_url + "/", out, list(FIRST_VISIT), LIGHTHOUSE_FLAGS)
+        subprocess.run(command, env=lighthouse_env(), check=True, timeout=RUN_TIMEOUT_S)
+        report = read_report(out)
+        print("Lighthouse first visit:", {n: report["categories"][n]["score"] for n in FIRST_VISIT})
+        reports.append(report)
+    steady = {name: floor for name, floor in FIRST_VISIT.items() if name != "performance"}
+    assert [shortfalls(report, steady) for report in reports] == [[]] * FIRST_VISITS
+    median = median_by(reports, "performance")
+    assert shortfalls(median, {"performance": FIRST_VISIT["performance"]}) == []
+
+
+def median_by(reports: list[dict[str, Any]], category: str) -> dict[str, Any]:
+    """The report whose score in ``category`` is the median of an odd number of reports."""
+    assert len(reports) % 2 == 1
+    ranked = sorted(reports, key=lambda report: report["categories"][category]["score"] or 0)
+    return ranked[len(ranked) // 2]
 
 
 def signed_in_profile(browser: Browser, server: AppServer, directory: Path) -> tuple[Path, int]:
