@@ -54,6 +54,8 @@ SET_COLUMNS = [
     *text("note"),
     *bigint("seq"),
 ]
+# The projected row's columns between the owner and the sequence number, in SET_COLUMNS order.
+_SET_FIELDS = [c.name for c in SET_COLUMNS[2:-1]]
 _SET_CONFLICT = (
     "ON CONFLICT (set_id) DO UPDATE SET "
     + ", ".join(f"{c.name} = excluded.{c.name}" for c in SET_COLUMNS[2:])
@@ -198,10 +200,7 @@ async def log_ops(
     if not is_pg(conn):
         (row,) = await fetch(conn, _BUMP, (account_id,))
         seq = int(row[0])
-        names = ", ".join(c.name for c in _OP_COLUMNS)
-        marks = ", ".join("?" for _ in _OP_COLUMNS)
-        sql = f"INSERT INTO op_log ({names}) VALUES ({marks}) ON CONFLICT (op_id) DO NOTHING"  # noqa: S608
-        await execute_many(conn, sql, [(*r[:8], seq, r[8]) for r in rows])
+        await execute_many(conn, _LOG, [(*r[:8], seq, r[8]) for r in rows])
         return seq, set()
     columns = tuple(list(values) for values in zip(*rows, strict=True))
     ((seq, done),) = await fetch(conn, _BUMP_AND_LOG, (account_id, *columns))
@@ -209,6 +208,10 @@ async def log_ops(
 
 
 _BUMP = "UPDATE sync_counter SET seq = seq + 1 WHERE account_id = ? RETURNING seq"
+_LOG = (
+    f"INSERT INTO op_log ({', '.join(c.name for c in _OP_COLUMNS)}) "  # noqa: S608
+    f"VALUES ({', '.join('?' for _ in _OP_COLUMNS)}) ON CONFLICT (op_id) DO NOTHING"
+)
 _LOGGED = [c for c in _OP_COLUMNS if c.name != "seq"]
 _BUMP_AND_LOG = (
     f"WITH bumped AS ({_BUMP}), logged AS (INSERT INTO op_log "  # noqa: S608
@@ -251,8 +254,7 @@ async def write_sets(
     deletes: Sequence[str],
 ) -> None:
     rows = [
-        tuple({**row, "account_id": account_id, "seq": seq}[c.name] for c in SET_COLUMNS)
-        for row in upserts
+        (row["set_id"], account_id, *[row[name] for name in _SET_FIELDS], seq) for row in upserts
     ]
     await bulk(conn, "logged_set", SET_COLUMNS, rows, _SET_CONFLICT)
     if deletes:
