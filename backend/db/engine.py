@@ -26,7 +26,7 @@ from sqlalchemy.pool import PoolResetState
 
 from backend.db.connection import Connection, PgConnection, RawConnection
 from backend.db.reader_threads import ReaderThreads
-from backend.db.schema import head_revision, read_revision, serves
+from backend.db.schema import head_revision, serves, stamped_revision
 
 T = TypeVar("T")
 Work = Callable[[Any], Awaitable[Any]]
@@ -132,8 +132,7 @@ class Database:
 
     async def schema_revision(self) -> str | None:
         """The migration the database is at (a round trip: health checks call it)."""
-        async with self.read() as conn:
-            return await read_revision(conn)
+        return await self.read_unit(stamped_revision)
 
     @property
     def schema_head(self) -> str:

@@ -17,6 +17,9 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from backend.db.connection import Connection as UnitConnection
+from backend.db.driver import fetch, is_pg
+
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
 
@@ -52,6 +55,21 @@ def is_newer(revision: str | None) -> bool:
 
 def serves(revision: str | None) -> bool:
     return revision == head_revision() or is_newer(revision)
+
+
+async def stamped_revision(conn: UnitConnection) -> str | None:
+    """``read_revision`` as a unit of reads: two short statements where the inspector took
+    several catalogue queries (health checks call it on every probe)."""
+    exists = (
+        "SELECT count(*) FROM pg_class WHERE oid = to_regclass('alembic_version')"
+        if is_pg(conn)
+        else "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    )
+    ((found,),) = await fetch(conn, exists, ())
+    if not found:
+        return None
+    rows = await fetch(conn, "SELECT version_num FROM alembic_version", ())
+    return str(rows[0][0]) if rows else None
 
 
 async def read_revision(conn: AsyncConnection) -> str | None:

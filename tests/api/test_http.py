@@ -139,3 +139,18 @@ async def test_healthz_reports_the_schema_revision_and_fails_when_it_changes(cli
     assert stale.headers["content-type"].startswith("application/problem+json")
     assert stale.json()["code"] == "schema_mismatch"
     assert "`sidewise migrate`" in stale.json()["detail"]
+
+
+async def test_healthz_fails_on_a_database_never_migrated(client, app) -> None:
+    """No version table (an empty database put in place under the server): out of rotation."""
+    async with app.state.services.db.write() as conn:
+        await conn.execute(text("ALTER TABLE alembic_version RENAME TO alembic_version_away"))
+    try:
+        missing = await client.get("/healthz")
+    finally:
+        async with app.state.services.db.write() as conn:
+            await conn.execute(text("ALTER TABLE alembic_version_away RENAME TO alembic_version"))
+    assert missing.status_code == 503, missing.text
+    assert missing.json()["code"] == "schema_mismatch"
+    assert "revision none" in missing.json()["detail"]
+    assert (await client.get("/healthz")).status_code == 200
