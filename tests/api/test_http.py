@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
+from litestar import Litestar
 from sqlalchemy import text
 
 from backend.db.schema import head_revision
@@ -126,15 +128,12 @@ async def test_healthz_reports_the_schema_revision_and_fails_when_it_changes(cli
     health = await client.get("/healthz")
     assert health.status_code == 200, health.text
     assert health.json()["schema"] == head_revision()
-    async with app.state.services.db.write() as conn:
-        await conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
-    try:
-        stale = await client.get("/healthz")
-    finally:
-        async with app.state.services.db.write() as conn:
-            await conn.execute(
-                text("UPDATE alembic_version SET version_num = :head"), {"head": head_revision()}
-            )
+    stale = await healthz_while(
+        client,
+        app,
+        "UPDATE alembic_version SET version_num = '0001'",
+        f"UPDATE alembic_version SET version_num = '{head_revision()}'",
+    )
     assert stale.status_code == 503
     assert stale.headers["content-type"].startswith("application/problem+json")
     assert stale.json()["code"] == "schema_mismatch"
@@ -143,14 +142,26 @@ async def test_healthz_reports_the_schema_revision_and_fails_when_it_changes(cli
 
 async def test_healthz_fails_on_a_database_never_migrated(client, app) -> None:
     """No version table (an empty database put in place under the server): out of rotation."""
-    async with app.state.services.db.write() as conn:
-        await conn.execute(text("ALTER TABLE alembic_version RENAME TO alembic_version_away"))
-    try:
-        missing = await client.get("/healthz")
-    finally:
-        async with app.state.services.db.write() as conn:
-            await conn.execute(text("ALTER TABLE alembic_version_away RENAME TO alembic_version"))
+    missing = await healthz_while(
+        client,
+        app,
+        "ALTER TABLE alembic_version RENAME TO alembic_version_away",
+        "ALTER TABLE alembic_version_away RENAME TO alembic_version",
+    )
     assert missing.status_code == 503, missing.text
     assert missing.json()["code"] == "schema_mismatch"
     assert "revision none" in missing.json()["detail"]
     assert (await client.get("/healthz")).status_code == 200
+
+
+async def healthz_while(
+    client: httpx.AsyncClient, app: Litestar, change: str, undo: str
+) -> httpx.Response:
+    """``/healthz``'s answer while the database is altered by ``change``, undone after."""
+    async with app.state.services.db.write() as conn:
+        await conn.execute(text(change))
+    try:
+        return await client.get("/healthz")
+    finally:
+        async with app.state.services.db.write() as conn:
+            await conn.execute(text(undo))
