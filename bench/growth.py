@@ -9,8 +9,9 @@ field ops of 2,000 other accounts' sets (op log, field state, records, logged se
 figures) and ``--own-sets`` sets of the pushing account's own history over ``--own-days`` days
 up to the end of the year its new sets fall in (same exercises), so each push's touched days
 hold old sets to re-read. The
-pushes are measured again. The headline is server ÷ floor per stage; goal: the grown ratio
-within 20 % of the empty one.
+pushes are measured again. The headline is server ÷ floor per stage; goal: the server's per-op
+cost grows no faster than the floor's, so the grown ratio is at most 20 % below the empty one
+(a ratio that rises is the server growing slower than the floor).
 """
 
 from __future__ import annotations
@@ -215,12 +216,12 @@ async def run(tmp: Path, args: argparse.Namespace) -> None:
         await client.aclose()
         await floor.close()
         drift = (grown[1] / grown[0]) / (empty[1] / empty[0]) - 1
-        verdict = "met" if abs(drift) <= GOAL_DRIFT else "MISSED"
+        verdict = "met" if drift >= -GOAL_DRIFT else "MISSED"
         print(f"  grown: server {grown[0]:.1f} µs/op, floor {grown[1]:.1f} µs/op, "
               f"ratio {grown[1] / grown[0]:.3f}\n"
               f"growth: per-op cost ×{grown[0] / empty[0]:.2f} (server), "
               f"×{grown[1] / empty[1]:.2f} (floor); ratio moved {drift:+.1%} "
-              f"(goal within ±{GOAL_DRIFT:.0%}: {verdict})")  # fmt: skip
+              f"(goal: no more than {GOAL_DRIFT:.0%} below: {verdict})")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:
