@@ -205,9 +205,11 @@ class FloorLoad:
         for index in range(len(self.stampers)):
             await self.floor.add_account(index + 1)
 
-    async def rate(self, seconds: float) -> float:
-        """Syncs per second of the floor's own time over ``seconds``."""
+    async def rate(self, seconds: float) -> tuple[float, float]:
+        """Syncs per second of the floor's own time over ``seconds``, and this process's CPU
+        seconds per sync (the floor's driver; on SQLite the database's work too)."""
         done, busy = 0, 0.0
+        cpu = time.process_time()
         end = time.perf_counter() + seconds
         while time.perf_counter() < end:
             index = self.done % len(self.stampers)
@@ -220,7 +222,7 @@ class FloorLoad:
             self.seqs[index] += 1
             self.done += 1
             done += 1
-        return done / busy
+        return done / busy, (time.process_time() - cpu) / done
 
 
 async def open_phones(server: ServerProcess, count: int) -> list[Phone]:

@@ -50,7 +50,7 @@ QUANTILES = (50, 95, 99)
 @dataclass
 class Results:
     closed: list[tuple[Round, Round]]  # (sync, healthz) per round
-    floor_syncs_s: list[float]  # the floor's, one per round
+    floors: list[tuple[float, float]]  # the floor's (syncs/s, CPU s per sync), one per round
     poisson: list[tuple[Round, Round]]
 
 
@@ -165,12 +165,17 @@ def report(engine: str, results: Results, args: argparse.Namespace) -> None:
         f"    p99 ratio to healthz: sync {sync_q[2] / health_q[2]:.2f}, "
         f"request {request_q[2] / health_q[2]:.2f}"
     )
-    floor_s = median(results.floor_syncs_s)
+    floor_s = median([rate for rate, _ in results.floors])
     ratio = syncs_s / floor_s
+    server_cpu = median([r.server_cores / r.rate for r in closed_sync])
+    floor_cpu = median([cpu for _, cpu in results.floors])
+    where = "" if engine == "sqlite" else "; PostgreSQL's own processes in neither"
     print(
         f"    floor {floor_s:,.0f} syncs/s ({args.ops}-op push + pull through the raw driver, "
         f"one at a time) -> ratio {ratio:.3f} "
-        f"(goal ≥ {GOAL_FLOOR_RATIO}: {'met' if ratio >= GOAL_FLOOR_RATIO else 'MISSED'})"
+        f"(goal ≥ {GOAL_FLOOR_RATIO}: {'met' if ratio >= GOAL_FLOOR_RATIO else 'MISSED'})\n"
+        f"    CPU per sync: server {server_cpu * 1000:.2f} ms, floor {floor_cpu * 1000:.2f} ms "
+        f"-> floor ÷ server {floor_cpu / server_cpu:.3f} (kernel time in fsync included{where})"
     )
     if results.poisson:
         poisson_sync = [s for s, _ in results.poisson]
