@@ -39,6 +39,26 @@ test("the banner shows standing, unacknowledged, whole alerts, newest first", ()
   );
 });
 
+test("alerts raised together stand in one order whatever order they arrive in", () => {
+  const together = [
+    alert("press-volume", { kind: "volume" }),
+    alert("curl-lsi", { exercise: "single-leg-curl" }),
+    alert("press-baseline", { kind: "baseline" }),
+    alert("press-lsi-left", { side: "left" }),
+    alert("press-lsi-right"),
+  ];
+  const expected = [
+    "curl-lsi",
+    "press-lsi-left",
+    "press-lsi-right",
+    "press-baseline",
+    "press-volume",
+  ];
+  for (const arrived of [together, [...together].reverse()]) {
+    assert.deepEqual(bannerAlerts(arrived).map((a) => a.id), expected);
+  }
+});
+
 test("exercises with per-side sets come first, each group most recent first", () => {
   const newestFirst = [
     { exercise: "press", side: "both" },
