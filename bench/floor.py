@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from backend.db.daily_rows import READ_COLUMNS, figures_of
+from backend.db.engine import PG_SERVER_SETTINGS
 from backend.db.migrate import upgrade
 from backend.db.weekly import COLUMNS as WEEK_COLUMNS
 from backend.db.weekly import rows_of as weekly_rows
@@ -176,7 +177,11 @@ class PostgresFloor:
     @classmethod
     async def open(cls, url: str) -> PostgresFloor:
         await asyncio.to_thread(upgrade, url)
-        return cls(await asyncpg.create_pool(asyncpg_dsn(url), min_size=2, max_size=16))
+        # Planned as the server's statements are (each run for its parameters).
+        pool = await asyncpg.create_pool(
+            asyncpg_dsn(url), min_size=2, max_size=16, server_settings=PG_SERVER_SETTINGS
+        )
+        return cls(pool)
 
     async def add_account(self, account_id: int, zone: str = "UTC") -> None:
         await self.pool.execute(

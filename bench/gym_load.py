@@ -29,6 +29,7 @@ from bench.server import ServerProcess, analyze_postgres
 from bench.stats import (
     MachineCpu,
     own_cpu_s,
+    postgres_cpu_s,
     process_cpu_s,
 )
 from sync.wire import Op
@@ -111,6 +112,7 @@ class Round:
     server_cores: float
     client_cores: float
     machine_cores: float
+    postgres_cores: float  # the local PostgreSQL's processes (0 on SQLite)
 
     @property
     def rate(self) -> float:
@@ -137,6 +139,7 @@ class Bench:
         samples = Samples()
         pid = self.server.proc.pid  # type: ignore[union-attr]
         server0, client0, machine = process_cpu_s(pid), own_cpu_s(), MachineCpu()
+        postgres0 = postgres_cpu_s()
         began = time.perf_counter()
         await asyncio.gather(*(loop(samples) for loop in loops))  # type: ignore[misc]
         elapsed = time.perf_counter() - began
@@ -146,6 +149,7 @@ class Bench:
             (process_cpu_s(pid) - server0) / elapsed,
             (own_cpu_s() - client0) / elapsed,
             machine.cores(),
+            (postgres_cpu_s() - postgres0) / elapsed,
         )
 
     async def closed(self, kind: str, seconds: float) -> Round:
@@ -205,11 +209,12 @@ class FloorLoad:
         for index in range(len(self.stampers)):
             await self.floor.add_account(index + 1)
 
-    async def rate(self, seconds: float) -> tuple[float, float]:
-        """Syncs per second of the floor's own time over ``seconds``, and this process's CPU
-        seconds per sync (the floor's driver; on SQLite the database's work too)."""
+    async def rate(self, seconds: float) -> tuple[float, float, float]:
+        """Syncs per second of the floor's own time over ``seconds``, this process's CPU
+        seconds per sync (the floor's driver; on SQLite the database's work too) and the local
+        PostgreSQL's."""
         done, busy = 0, 0.0
-        cpu = time.process_time()
+        cpu, postgres = time.process_time(), postgres_cpu_s()
         end = time.perf_counter() + seconds
         while time.perf_counter() < end:
             index = self.done % len(self.stampers)
@@ -222,7 +227,11 @@ class FloorLoad:
             self.seqs[index] += 1
             self.done += 1
             done += 1
-        return done / busy, (time.process_time() - cpu) / done
+        return (
+            done / busy,
+            (time.process_time() - cpu) / done,
+            (postgres_cpu_s() - postgres) / done,
+        )
 
 
 async def open_phones(server: ServerProcess, count: int) -> list[Phone]:

@@ -50,7 +50,8 @@ QUANTILES = (50, 95, 99)
 @dataclass
 class Results:
     closed: list[tuple[Round, Round]]  # (sync, healthz) per round
-    floors: list[tuple[float, float]]  # the floor's (syncs/s, CPU s per sync), one per round
+    # the floor's syncs/s, its CPU s per sync and PostgreSQL's, one per round
+    floors: list[tuple[float, float, float]]
     poisson: list[tuple[Round, Round]]
 
 
@@ -142,6 +143,7 @@ def report(engine: str, results: Results, args: argparse.Namespace) -> None:
             f"{trio([percentile(s.samples.ops, q) for q in QUANTILES])}; healthz {h.rate:,.0f}/s "
             f"p99 {percentile(h.samples.ops, 99) * 1000:.1f} ms; "
             f"CPU server {s.server_cores:.2f} + client {s.client_cores:.2f}, "
+            f"{'' if engine == 'sqlite' else f'PostgreSQL {s.postgres_cores:.2f}, '}"
             f"machine {s.machine_cores:.2f} cores"
         )
     sync_q = quantiles(closed_sync, lambda x: x.ops)
@@ -165,11 +167,18 @@ def report(engine: str, results: Results, args: argparse.Namespace) -> None:
         f"    p99 ratio to healthz: sync {sync_q[2] / health_q[2]:.2f}, "
         f"request {request_q[2] / health_q[2]:.2f}"
     )
-    floor_s = median([rate for rate, _ in results.floors])
+    floor_s = median([rate for rate, _, _ in results.floors])
     ratio = syncs_s / floor_s
     server_cpu = median([r.server_cores / r.rate for r in closed_sync])
-    floor_cpu = median([cpu for _, cpu in results.floors])
-    where = "" if engine == "sqlite" else "; PostgreSQL's own processes in neither"
+    floor_cpu = median([cpu for _, cpu, _ in results.floors])
+    where = ""
+    if engine != "sqlite":
+        server_pg = median([r.postgres_cores / r.rate for r in closed_sync])
+        floor_pg = median([pg for _, _, pg in results.floors])
+        where = (
+            f"; PostgreSQL's own processes in neither: they spent {server_pg * 1000:.2f} ms per "
+            f"server sync, {floor_pg * 1000:.2f} ms per floor sync"
+        )
     print(
         f"    floor {floor_s:,.0f} syncs/s ({args.ops}-op push + pull through the raw driver, "
         f"one at a time) -> ratio {ratio:.3f} "

@@ -40,6 +40,21 @@ def process_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_cpu_s() -> float:
+    """CPU seconds used so far by this machine's PostgreSQL processes (the local server's
+    backends, autovacuum and writers; 0.0 where none is local)."""
+    total = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/comm") as handle:
+                if handle.read().strip() != "postgres":
+                    continue
+            total += process_cpu_s(int(pid))
+        except (FileNotFoundError, ProcessLookupError):  # ended meanwhile
+            continue
+    return total
+
+
 class MachineCpu:
     """Busy cores across the whole machine between ``start()`` and ``cores()`` (/proc/stat)."""
 

@@ -41,6 +41,11 @@ SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
 )
 READERS = 4  # SQLite reader connections of each kind: the engine's pool and the reader threads
+# PostgreSQL plans each run of a prepared statement for its parameters. After five runs it would
+# keep one generic plan, costed without the arrays a lookup is given (`= ANY`, `unnest`) and
+# with the statistics of that moment; between ANALYZEs those plans grew slower as the tables
+# grew (bench/README.md, "Custom plans on PostgreSQL").
+PG_SERVER_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
 
 
 class Database:
@@ -58,7 +63,12 @@ class Database:
                 partial(_open_reader, make_url(url).database or ""), size=READERS
             )
         else:
-            self.writer = create_async_engine(url, pool_size=pool_size, max_overflow=0)
+            self.writer = create_async_engine(
+                url,
+                pool_size=pool_size,
+                max_overflow=0,
+                connect_args={"server_settings": PG_SERVER_SETTINGS},
+            )
             _ping_when_idle(self.writer)
             self.reader = self.writer
             self._group = None
