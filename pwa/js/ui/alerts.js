@@ -11,6 +11,9 @@ const KINDS = {
   volume: "Volume imbalance",
   baseline: "Below pre-injury best",
 };
+// The banner's line is a third of a phone's width: the kind in a word, so the side and the
+// exercise fit beside it.
+const SHORT_KINDS = { lsi: "Strength", volume: "Volume", baseline: "Below best" };
 
 /** One line above the screen: what, which side of which exercise (a link to its chart), the
  * message behind Details, and Acknowledge. */
@@ -20,7 +23,8 @@ function CompactAlert({ alert, more = 0, open = false, onMore }) {
   return html`<div class="alert compact" data-testid="alert" data-alert-id=${alert.id}
       data-kind=${alert.kind} data-exercise=${alert.exercise} data-side=${alert.side}>
     <a class="alert-title" href=${`#/charts/${encodeURIComponent(alert.exercise)}`}>
-      <strong>${kind}</strong> · ${sideName(alert.side)} · ${name}
+      <strong>${SHORT_KINDS[alert.kind] ?? kind}</strong> · ${sideName(alert.side)} · ${name}
+      <span class="sr-only">(${kind})</span>
     </a>
     <details>
       <summary>Why<span class="sr-only">: ${kind} of ${name}</span></summary>
