@@ -11,12 +11,12 @@ const KINDS = {
   volume: "Volume imbalance",
   baseline: "Below pre-injury best",
 };
-// The banner's line is a third of a phone's width: the kind in a word, so the side and the
+// The banner's title is a third of a phone's width: the kind in a word, so the side and the
 // exercise fit beside it.
 const SHORT_KINDS = { lsi: "Strength", volume: "Volume", baseline: "Below best" };
 
-/** One line above the screen: what, which side of which exercise (a link to its chart), the
- * message behind Details, and Acknowledge. */
+/** One row above the screen: what, which side of which exercise (a link to its chart, up to
+ * two lines), the message behind Why, and Acknowledge. */
 function CompactAlert({ alert, more = 0, open = false, onMore }) {
   const name = exerciseName(alert.exercise);
   const kind = KINDS[alert.kind] ?? "Alert";
@@ -70,13 +70,13 @@ export function AlertItem({ alert, link = true }) {
   </div>`;
 }
 
-/** Every standing alert not yet acknowledged, newest first, one line each above the screen
+/** Every standing alert not yet acknowledged, newest first, one row each above the screen
  * (the Charts screen lists them itself). */
 export function AlertBanner({ state }) {
   const alerts = useMemo(() => bannerAlerts(replica.ofType("alert")), [state.revision]);
   const [open, setOpen] = useState(false);
   if (alerts.length === 0) return null;
-  // One line however many stand; the others open under it.
+  // One row however many stand; the others open under it.
   const [first, ...rest] = alerts;
   return html`<section class="alerts" data-testid="alert-banner" role="status"
       aria-label="Imbalance alerts">
