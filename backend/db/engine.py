@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import PoolResetState
 
 from backend.db.connection import Connection, PgConnection, RawConnection
-from backend.db.reader_threads import ReaderThreads
+from backend.db.reader_threads import LoopReader, ReaderBusy, ReaderThreads
 from backend.db.schema import head_revision, serves, stamped_revision
 
 T = TypeVar("T")
@@ -59,8 +59,12 @@ class Database:
             self.writer = _sqlite_engine(url, pool_size=1, query_only=False)
             self.reader = _sqlite_engine(url, pool_size=READERS, query_only=True)
             self._group: _GroupCommit | None = _GroupCommit(self)
+            path = make_url(url).database or ""
             self._readers: ReaderThreads | None = ReaderThreads(
-                partial(_open_reader, make_url(url).database or ""), size=READERS
+                partial(_open_reader, path), size=READERS
+            )
+            self._loop_reader: LoopReader | None = LoopReader(
+                partial(_open_reader, path, busy_timeout_ms=0)
             )
         else:
             self.writer = create_async_engine(
@@ -73,6 +77,7 @@ class Database:
             self.reader = self.writer
             self._group = None
             self._readers = None
+            self._loop_reader = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -126,13 +131,28 @@ class Database:
         jobs = await self._group.settle([(work, 1) for work in works])
         return [_outcome(job.future) for job in jobs]
 
-    async def read_unit(self, work: Callable[[Connection], Coroutine[Any, Any, T]]) -> T:
+    async def read_unit(
+        self, work: Callable[[Connection], Coroutine[Any, Any, T]], *, small: bool = False
+    ) -> T:
         """Run a unit of reads: on SQLite one hop to a reader's thread, in one snapshot; on
-        PostgreSQL over asyncpg, each statement at read committed as everywhere else."""
-        if self._readers is None:
+        PostgreSQL over asyncpg, each statement at read committed as everywhere else.
+
+        ``small`` says the unit runs a few statements over a bounded number of rows (at most a
+        pull's page): on SQLite it then runs at once on this thread's own query-only
+        connection, which costs less than the hop, and hops only if it met a lock.
+        """
+        if self._readers is None or self._loop_reader is None:
             async with self.reader.connect() as conn:
                 return await work(PgConnection(await _driver_of(conn)))
-        result: T = await self._readers.run(partial(_read_in_one_transaction, work=work))
+        unit = partial(_read_in_one_transaction, work=work)
+        if small:
+            try:
+                here: T = self._loop_reader.run(unit)
+            except ReaderBusy:
+                pass  # waiting is the reader thread's business, not the event loop's
+            else:
+                return here
+        result: T = await self._readers.run(unit)
         return result
 
     @asynccontextmanager
@@ -142,7 +162,7 @@ class Database:
 
     async def schema_revision(self) -> str | None:
         """The migration the database is at (a round trip: health checks call it)."""
-        return await self.read_unit(stamped_revision)
+        return await self.read_unit(stamped_revision, small=True)
 
     @property
     def schema_head(self) -> str:
@@ -156,6 +176,8 @@ class Database:
     async def dispose(self) -> None:
         if self._readers is not None:
             await self._readers.close()
+        if self._loop_reader is not None:
+            self._loop_reader.close()
         await self.writer.dispose()
         if self.reader is not self.writer:
             await self.reader.dispose()
@@ -167,12 +189,16 @@ def ensure_sqlite_dir(url: str) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _open_reader(database: str) -> sqlite3.Connection:
-    """A query-only connection for one reader thread. It leaves the journal mode to the writer:
+def _open_reader(database: str, busy_timeout_ms: int = 10_000) -> sqlite3.Connection:
+    """A query-only connection for one reader. It leaves the journal mode to the writer:
     readers opening at once on a file not yet in WAL mode would each try to convert it, and
-    all but one fail with "database is locked" (the busy timeout does not cover that)."""
-    raw = sqlite3.connect(database, isolation_level=None)
-    raw.execute(SQLITE_BUSY_TIMEOUT)
+    all but one fail with "database is locked" (the busy timeout does not cover that).
+
+    ``check_same_thread`` is off so that whoever disposes the database can close it; each
+    connection is still used by one thread only.
+    """
+    raw = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+    raw.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     raw.execute("PRAGMA query_only=ON")
     return raw
 

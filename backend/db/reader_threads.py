@@ -1,8 +1,14 @@
-"""SQLite's readers for units of reads: threads that each own one raw, query-only connection.
+"""SQLite's readers for units of reads: threads that each own one raw, query-only connection,
+and the connection a small unit reads on without leaving the event loop's thread.
 
 A unit of reads is one hop to a reader's thread and one back. Going through the SQLAlchemy pool
 and aiosqlite instead cost about four times as much per unit (pool checkout and return, a greenlet,
-a queue and a timeout around the hop), and a pull is one such unit.
+a queue and a timeout around the hop).
+
+A small unit (a pull's page, the health probe: a few statements over a bounded number of rows)
+costs less than that hop. Under one interpreter lock a reader's thread hands the lock to the
+event loop's thread and back at every statement, so such a unit runs on ``LoopReader`` instead,
+unless it would have to wait for a lock.
 """
 
 from __future__ import annotations
@@ -15,6 +21,41 @@ from collections.abc import Callable
 from typing import Any
 
 _Job = tuple[asyncio.Future[Any], Callable[[sqlite3.Connection], Any]]
+
+
+class ReaderBusy(Exception):
+    """A unit on ``LoopReader`` met a lock; it read nothing and may run on a reader's thread."""
+
+
+class LoopReader:
+    """Query-only connections that run a unit at once on the calling thread, one per thread.
+
+    They never wait for a lock: SQLite's busy handler would sleep on the event loop's thread
+    and stall every request. In WAL mode readers wait only in rare moments (recovery after a
+    crash, a connection holding the file exclusively); a unit that meets one raises
+    ``ReaderBusy``.
+    """
+
+    def __init__(self, connect: Callable[[], sqlite3.Connection]) -> None:
+        self._connect = connect
+        self._connections: dict[int, sqlite3.Connection] = {}
+
+    def run(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        thread = threading.get_ident()
+        raw = self._connections.get(thread)
+        if raw is None:
+            raw = self._connections[thread] = self._connect()
+        try:
+            return work(raw)
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
+                raise ReaderBusy from exc
+            raise
+
+    def close(self) -> None:
+        connections, self._connections = self._connections, {}
+        for raw in connections.values():
+            raw.close()
 
 
 class _ReaderThread:

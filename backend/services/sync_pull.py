@@ -66,7 +66,7 @@ class SyncPull:
             return cursor is not None and (cursor.epoch != epoch or cursor.seq > seq)
 
         async def read(conn: Connection) -> tuple[int, str, list[PageRow]]:
-            """The counter and the page in one snapshot (one hop to a reader on SQLite)."""
+            """The counter and at most a page in one snapshot: a small unit of reads."""
             seq, epoch = await pull_pages.counter(conn, account_id)
             after = (0, "", "")
             if cursor is not None and not resets(seq, epoch):
@@ -74,7 +74,7 @@ class SyncPull:
             page = await pull_pages.page_after(conn, account_id, after, request.limit + 1)
             return seq, epoch, page
 
-        seq, epoch, rows = await self.db.read_unit(read)
+        seq, epoch, rows = await self.db.read_unit(read, small=True)
         reset = resets(seq, epoch)
         start = _Cursor(epoch, 0, "", "") if cursor is None or reset else cursor
         has_more = len(rows) > request.limit

@@ -1,6 +1,7 @@
 """SQLite's units of reads on reader threads: one snapshot per unit, query-only, at most
 ``READERS`` threads however many units run at once, failures and cancellations handed back
-without losing a thread, and every thread stopped by ``dispose``."""
+without losing a thread, and every thread stopped by ``dispose``. A small unit reads on the
+event loop's thread with the same guarantees, and on a reader thread when it meets a lock."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from backend.db.connection import Connection, RawConnection
 from backend.db.driver import execute, fetch
@@ -50,7 +52,8 @@ def _path(db: Database) -> str:
     return database
 
 
-async def test_a_unit_reads_one_snapshot(db: Database) -> None:
+@pytest.mark.parametrize("small", [False, True], ids=["reader thread", "small unit"])
+async def test_a_unit_reads_one_snapshot(db: Database, small: bool) -> None:
     async def around_a_commit(conn: Connection) -> tuple[int, int]:
         before = await _count(conn)
         # Another connection commits a row between the unit's two statements.
@@ -59,17 +62,70 @@ async def test_a_unit_reads_one_snapshot(db: Database) -> None:
         other.close()
         return before, await _count(conn)
 
-    assert await db.read_unit(around_a_commit) == (0, 0)
-    assert await db.read_unit(_count) == 1  # the next unit sees the commit
+    assert await db.read_unit(around_a_commit, small=small) == (0, 0)
+    assert await db.read_unit(_count, small=small) == 1  # the next unit sees the commit
 
 
-async def test_a_unit_cannot_write_and_its_thread_reads_on(db: Database) -> None:
+@pytest.mark.parametrize("small", [False, True], ids=["reader thread", "small unit"])
+async def test_a_unit_cannot_write_and_its_thread_reads_on(db: Database, small: bool) -> None:
     async def write(conn: Connection) -> None:
         await execute(conn, "INSERT INTO probe VALUES (1)", ())
 
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
-        await db.read_unit(write)
-    assert await db.read_unit(_count) == 0
+        await db.read_unit(write, small=small)
+    assert await db.read_unit(_count, small=small) == 0
+
+
+async def test_a_small_unit_reads_on_the_calling_thread_and_others_hop(db: Database) -> None:
+    async def where(conn: Connection) -> str:
+        await _count(conn)
+        return threading.current_thread().name
+
+    here = threading.current_thread().name
+    assert await db.read_unit(where, small=True) == here
+    assert (await db.read_unit(where)).startswith("sqlite-reader-")
+
+
+async def test_a_small_unit_that_meets_a_lock_waits_on_a_reader_thread(
+    sqlite_template: SqliteTemplate, tmp_path: Path
+) -> None:
+    """The event loop's connection never waits: a unit that would is run on a reader thread,
+    which waits out the lock while the loop goes on serving."""
+    url = sqlite_template.fresh(tmp_path)
+    path = make_url(url).database
+    assert path is not None
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")  # the only connection open, so it may
+    holder.execute("CREATE TABLE probe (x INTEGER)")  # keep the file to itself after writing
+    holder.execute("INSERT INTO probe VALUES (1)")
+    db = Database(url)
+    ran_on: list[str] = []
+    ticks = 0
+
+    async def counted(conn: Connection) -> int:
+        ran_on.append(threading.current_thread().name)
+        return await _count(conn)
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    released = threading.Timer(0.5, holder.close)
+    released.start()
+    try:
+        began = time.monotonic()
+        assert await db.read_unit(counted, small=True) == 1
+        waited = time.monotonic() - began
+    finally:
+        ticker.cancel()
+        released.join()
+        await db.dispose()
+    assert waited >= 0.4  # it did wait for the lock
+    assert ran_on[-1].startswith("sqlite-reader-")
+    assert ticks >= 10  # and the event loop kept running meanwhile
 
 
 async def test_concurrent_units_share_at_most_the_reader_threads(db: Database) -> None:
@@ -115,7 +171,7 @@ async def test_a_cancelled_unit_leaves_its_thread_serving(db: Database) -> None:
     assert loop_errors == []  # the result of the cancelled unit was dropped, not set
 
 
-async def test_dispose_stops_every_reader_thread(
+async def test_dispose_stops_every_reader_thread_and_closes_the_loops_reader(
     sqlite_template: SqliteTemplate, tmp_path: Path
 ) -> None:
     db = Database(sqlite_template.fresh(tmp_path))
@@ -126,11 +182,20 @@ async def test_dispose_stops_every_reader_thread(
         threads.add(threading.current_thread())
         _hold_thread(0.01)
 
+    connections: list[sqlite3.Connection] = []
+
+    async def keep(conn: Connection) -> None:
+        assert isinstance(conn, RawConnection)
+        connections.append(conn.raw)
+
     await asyncio.gather(*(db.read_unit(note) for _ in range(READERS)))
+    await db.read_unit(keep, small=True)
     assert len(threads) == READERS
     assert all(thread.is_alive() for thread in threads)
     await db.dispose()
     assert not any(thread.is_alive() for thread in threads)
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        connections[0].execute("SELECT 1")
 
 
 async def test_a_reader_that_cannot_open_fails_that_unit_and_opens_for_the_next(
