@@ -77,27 +77,28 @@ class Hlc(msgspec.Struct, frozen=True, order=True):
     @classmethod
     def parse(cls, text: str) -> Hlc:
         """One regular-expression match checks the shape (no groups to build), then the fields
-        are sliced from their fixed offsets; a day's milliseconds are computed once."""
+        are sliced from their fixed offsets; a second's milliseconds are computed once."""
         if _SHAPE.fullmatch(text) is None:
             raise HlcFormatError(f"not an HLC: {text!r}")
-        day_ms = _day_ms(text[:10])
-        if day_ms is None:
+        second_ms = _second_ms(text[:19])
+        if second_ms is None:
             raise HlcFormatError(f"not a calendar date: {text!r}")
-        time_ms = ((int(text[11:13]) * 60 + int(text[14:16])) * 60 + int(text[17:19])) * 1000
-        wall_ms = day_ms + time_ms + int(text[20:23])
+        wall_ms = second_ms + int(text[20:23])
         if wall_ms < 0:  # before 1970; four-digit years and counters bound the rest
             raise HlcFormatError(f"wall_ms out of range: {wall_ms}")
         return cls(wall_ms, int(text[25:29], 16), text[30:])
 
 
 @lru_cache(maxsize=4096)
-def _day_ms(day: str) -> int | None:
-    """Epoch milliseconds of a ``YYYY-MM-DD`` day (ops of one push share a few days)."""
+def _second_ms(second: str) -> int | None:
+    """Epoch milliseconds of a ``YYYY-MM-DDTHH:MM:SS`` second already matched by ``_SHAPE``
+    (a device stamps a push's ops within a second or two), or None if the day does not exist."""
     try:
-        ordinal = date(int(day[:4]), int(day[5:7]), int(day[8:10])).toordinal()
+        ordinal = date(int(second[:4]), int(second[5:7]), int(second[8:10])).toordinal()
     except ValueError:
         return None
-    return (ordinal - _EPOCH_ORDINAL) * _DAY_MS
+    time_s = (int(second[11:13]) * 60 + int(second[14:16])) * 60 + int(second[17:19])
+    return (ordinal - _EPOCH_ORDINAL) * _DAY_MS + time_s * 1000
 
 
 def _check(clock: Hlc) -> Hlc:
