@@ -174,9 +174,6 @@ class HeadWithBody(asyncio.Transport):
     def is_closing(self) -> bool:
         return self._transport.is_closing()
 
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return self._transport.get_extra_info(name, default)
-
 
 class AnnouncingServer(uvicorn.Server):
     """Prints the address to open once the socket listens (uvicorn only logs its own line)."""
