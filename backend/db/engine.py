@@ -33,7 +33,8 @@ Work = Callable[[Any], Awaitable[Any]]
 
 # The busy timeout first: setting the journal mode takes a lock, and a connection opened while
 # another holds one would otherwise fail at once with "database is locked".
-SQLITE_BUSY_TIMEOUT = "PRAGMA busy_timeout=10000"
+BUSY_TIMEOUT_MS = 10_000
+SQLITE_BUSY_TIMEOUT = f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}"
 SQLITE_PRAGMAS = (
     SQLITE_BUSY_TIMEOUT,
     "PRAGMA journal_mode=WAL",
@@ -189,7 +190,7 @@ def ensure_sqlite_dir(url: str) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _open_reader(database: str, busy_timeout_ms: int = 10_000) -> sqlite3.Connection:
+def _open_reader(database: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
     """A query-only connection for one reader. It leaves the journal mode to the writer:
     readers opening at once on a file not yet in WAL mode would each try to convert it, and
     all but one fail with "database is locked" (the busy timeout does not cover that).
