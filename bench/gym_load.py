@@ -1,13 +1,13 @@
 """The gym's load for ``bench.gym_sync``: phones that sync (push then pull to the end) or ask
 ``/healthz``, timed from when each was due; the rounds that drive them, closed-loop or on a
-Poisson schedule; and the floor's syncs one after another."""
+Poisson schedule; and the floor's syncs, one after another or on the same schedule."""
 
 from __future__ import annotations
 
 import asyncio
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bench.devices import (
@@ -173,26 +173,40 @@ class Bench:
     async def poisson(self, kind: str, seconds: float, mean_s: float, seed: int) -> Round:
         """Each phone at exponential gaps of mean ``mean_s``: the same schedule for every kind."""
         start = time.perf_counter() + 0.05
-        end = start + seconds
 
         def loop_for(index: int, phone: Phone) -> Callable[[Samples], object]:
-            gaps = random.Random(seed * 1_000 + index)
+            async def one(samples: Samples, due: float) -> None:
+                if kind == "sync":
+                    await sync_once(phone, self.ops, samples, due)
+                else:
+                    await health_once(phone, samples, due)
 
-            async def loop(samples: Samples) -> None:
-                due = start + gaps.expovariate(1 / mean_s)
-                for _ in range(1_000_000):
-                    if due >= end:
-                        return
-                    await asyncio.sleep(max(0.0, due - time.perf_counter()))
-                    if kind == "sync":
-                        await sync_once(phone, self.ops, samples, due)
-                    else:
-                        await health_once(phone, samples, due)
-                    due += gaps.expovariate(1 / mean_s)
-
-            return loop
+            return lambda samples: on_schedule(
+                schedule(seed, index, mean_s, start, seconds), one, samples
+            )
 
         return await self._timed([loop_for(i, phone) for i, phone in enumerate(self.phones)])
+
+
+def schedule(seed: int, index: int, mean_s: float, start: float, seconds: float) -> list[float]:
+    """When phone ``index`` is due in Poisson round ``seed``: exponential gaps of mean
+    ``mean_s`` from ``start``; the server's round and the floor's share it."""
+    gaps = random.Random(seed * 1_000 + index)
+    due, times = start + gaps.expovariate(1 / mean_s), []
+    while due < start + seconds:
+        times.append(due)
+        due += gaps.expovariate(1 / mean_s)
+    return times
+
+
+async def on_schedule(
+    times: list[float],
+    one: Callable[[Samples, float], Awaitable[None]],
+    samples: Samples,
+) -> None:
+    for due in times:
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        await one(samples, due)
 
 
 class FloorLoad:
@@ -209,6 +223,38 @@ class FloorLoad:
         for index in range(len(self.stampers)):
             await self.floor.add_account(index + 1)
 
+    def _plan(self, index: int) -> Plan:
+        stamper, now = self.stampers[index], int(time.time() * 1000)
+        batch: list[Op] = []
+        while len(batch) + 8 <= self.ops:
+            batch += new_set_ops(stamper, now)
+        return Plan(index + 1, stamper.clock.node, batch, now)
+
+    async def _sync(self, index: int) -> float:
+        """One push and the pull after it; the floor's own seconds."""
+        busy = await self.floor.push(self._plan(index))
+        busy += await self.floor.pull(index + 1, (self.seqs[index], "", ""), 1000)
+        self.seqs[index] += 1
+        self.done += 1
+        return busy
+
+    async def poisson(self, seconds: float, mean_s: float, seed: int) -> Samples:
+        """The server's Poisson schedule, each sync through the floor: latency from when it was
+        due, as the phones count it (on SQLite one sync at a time, as the floor writes)."""
+        start = time.perf_counter() + 0.05
+
+        def loop_for(index: int) -> Awaitable[None]:
+            async def one(samples: Samples, due: float) -> None:
+                await self._sync(index)
+                samples.ops.append(time.perf_counter() - due)
+
+            times = schedule(seed, index, mean_s, start, seconds)
+            return on_schedule(times, one, samples)
+
+        samples = Samples()
+        await asyncio.gather(*(loop_for(i) for i in range(len(self.stampers))))
+        return samples
+
     async def rate(self, seconds: float) -> tuple[float, float, float]:
         """Syncs per second of the floor's own time over ``seconds``, this process's CPU
         seconds per sync (the floor's driver; on SQLite the database's work too) and the local
@@ -217,15 +263,7 @@ class FloorLoad:
         cpu, postgres = time.process_time(), postgres_cpu_s()
         end = time.perf_counter() + seconds
         while time.perf_counter() < end:
-            index = self.done % len(self.stampers)
-            stamper, now = self.stampers[index], int(time.time() * 1000)
-            batch: list[Op] = []
-            while len(batch) + 8 <= self.ops:
-                batch += new_set_ops(stamper, now)
-            busy += await self.floor.push(Plan(index + 1, stamper.clock.node, batch, now))
-            busy += await self.floor.pull(index + 1, (self.seqs[index], "", ""), 1000)
-            self.seqs[index] += 1
-            self.done += 1
+            busy += await self._sync(self.done % len(self.stampers))
             done += 1
         return (
             done / busy,
