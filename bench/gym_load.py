@@ -210,7 +210,8 @@ async def on_schedule(
 
 
 class FloorLoad:
-    """The floor's syncs: one account per phone, syncs one after another."""
+    """The floor's syncs, one account per phone: one after another (``rate``) or on the
+    server's Poisson schedule (``poisson``)."""
 
     def __init__(self, floor: Floor, phones: int, ops: int) -> None:
         rng = random.Random(5)
