@@ -8,11 +8,11 @@ free.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Error, Page, expect, sync_playwright
 
 from tests.browser.support import (
     CHROMIUM,
@@ -65,3 +65,37 @@ def phones(browser: Browser) -> Iterator[Callable[[], BrowserContext]]:
 def email(request: pytest.FixtureRequest) -> str:
     """An address of its own for each test, so tests sharing a server never share an account."""
     return f"{request.node.name.replace('_', '-')[:48]}@example.com"
+
+
+# What a failing test's open pages showed and logged, added to its report: a failure seen once
+# on a busy machine should say what the app said, not only which assertion gave up.
+STATE_JS = """() => ({
+  alerts: [...document.querySelectorAll("[role=alert]")].map((e) => e.innerText),
+  main: document.querySelector("main")?.innerText.slice(0, 600) ?? null,
+})"""
+
+
+def page_state(page: Page) -> str:
+    try:
+        shown = page.evaluate(STATE_JS)
+        console = [f"{m.type}: {m.text}" for m in page.console_messages()]
+        errors = [str(e) for e in page.page_errors()]
+    except Error as failure:  # closed, or navigating
+        return f"{page.url}: unreadable ({failure.message.splitlines()[0]})"
+    return (
+        f"{page.url}\n  alerts: {shown['alerts']}\n  main: {shown['main']!r}\n"
+        f"  console: {console}\n  page errors: {errors}"
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    browser = getattr(item, "funcargs", {}).get("browser")
+    if report.when == "call" and report.failed and isinstance(browser, Browser):
+        pages = [page for context in browser.contexts for page in context.pages]
+        if pages:
+            report.sections.append(("open pages", "\n".join(page_state(p) for p in pages)))
+    return report
