@@ -12,7 +12,7 @@ from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Error, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
 
 from tests.browser.support import (
     CHROMIUM,
@@ -20,6 +20,7 @@ from tests.browser.support import (
     AppServer,
     launch,
     new_phone,
+    page_state,
     start_server,
 )
 from tests.support.databases import SqliteTemplate
@@ -67,27 +68,7 @@ def email(request: pytest.FixtureRequest) -> str:
     return f"{request.node.name.replace('_', '-')[:48]}@example.com"
 
 
-# What a failing test's open pages showed and logged, added to its report: a failure seen once
-# on a busy machine should say what the app said, not only which assertion gave up.
-STATE_JS = """() => ({
-  alerts: [...document.querySelectorAll("[role=alert]")].map((e) => e.innerText),
-  main: document.querySelector("main")?.innerText.slice(0, 600) ?? null,
-})"""
-
-
-def page_state(page: Page) -> str:
-    try:
-        shown = page.evaluate(STATE_JS)
-        console = [f"{m.type}: {m.text}" for m in page.console_messages()]
-        errors = [str(e) for e in page.page_errors()]
-    except Error as failure:  # closed, or navigating
-        return f"{page.url}: unreadable ({failure.message.splitlines()[0]})"
-    return (
-        f"{page.url}\n  alerts: {shown['alerts']}\n  main: {shown['main']!r}\n"
-        f"  console: {console}\n  page errors: {errors}"
-    )
-
-
+# A failing test's report gains what its open pages showed and logged (``page_state``).
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]

@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import httpx
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize, expect
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Error,
+    Page,
+    Playwright,
+    ViewportSize,
+    expect,
+)
 
 from bench.devices import PASSWORD
 from bench.server import ServerProcess
@@ -289,3 +297,25 @@ def open_editor(page: Page, set_id: str) -> Any:
     editor = page.get_by_test_id("set-editor")
     expect(editor).to_be_visible()
     return editor
+
+
+# What a page showed and logged, for failure reports: a failure seen once on a busy machine
+# should say what the app said, not only which assertion gave up.
+STATE_JS = """() => ({
+  alerts: [...document.querySelectorAll("[role=alert]")].map((e) => e.innerText),
+  main: document.querySelector("main")?.innerText.slice(0, 600) ?? null,
+})"""
+
+
+def page_state(page: Page) -> str:
+    """Its address, alert texts, the start of ``main``, its console and its errors."""
+    try:
+        shown = page.evaluate(STATE_JS)
+        console = [f"{m.type}: {m.text}" for m in page.console_messages()]
+        errors = [str(e) for e in page.page_errors()]
+    except Error as failure:  # closed, or navigating
+        return f"{page.url}: unreadable ({failure.message.splitlines()[0]})"
+    return (
+        f"{page.url}\n  alerts: {shown['alerts']}\n  main: {shown['main']!r}\n"
+        f"  console: {console}\n  page errors: {errors}"
+    )

@@ -37,6 +37,7 @@ from tests.browser.support import (
     TIMEOUT_MS,
     AppServer,
     open_app,
+    page_state,
     signed_up,
     tab,
     wait_synced,
@@ -146,19 +147,18 @@ def stubbed_phone(browser: Browser, base_url: str, sub: BrowserSubscription) -> 
     return context
 
 
-def expect_notifications(page: Page, state: str, console: list[str], server: AppServer) -> None:
-    """The toggle reaches ``state``; if it does not, the failure shows why: the app's error
-    line, the page's console and the end of the server's log."""
+def expect_notifications(page: Page, state: str, server: AppServer) -> None:
+    """The toggle reaches ``state``; if it does not, the failure shows why: what the page
+    showed and logged and the end of the server's log (this test closes its phone before the
+    package's failure report would read it)."""
     toggle = page.get_by_test_id("notifications-toggle")
     try:
         expect(toggle).to_have_attribute("data-state", state)
     except AssertionError as failure:
-        error = page.get_by_test_id("notifications-error")
-        said = error.text_content() if error.count() else None
         log = server.log_path.read_text(errors="replace").splitlines()[-30:]
         raise AssertionError(
             f"notifications are {toggle.get_attribute('data-state')!r}, not {state!r}; "
-            f"the app said {said!r}; console: {console}; server log:\n" + "\n".join(log)
+            f"the page: {page_state(page)}\nserver log:\n" + "\n".join(log)
         ) from failure
 
 
@@ -256,9 +256,6 @@ def test_reminder_is_pushed_shown_and_opens_log_on_its_exercise_and_side(
     context = stubbed_phone(browser, base, sub)
     try:
         page = signed_up(context, base, EMAIL)
-        console: list[str] = []
-        page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
-        page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
         tab(page, "settings")
         page.get_by_test_id("nav-reminders").click()
         page.wait_for_selector("main[data-testid=screen-reminders]")
@@ -267,7 +264,7 @@ def test_reminder_is_pushed_shown_and_opens_log_on_its_exercise_and_side(
         toggle = page.get_by_test_id("notifications-toggle")
         expect(toggle).to_have_attribute("data-state", "off")
         toggle.click()
-        expect_notifications(page, "on", console, push_server)
+        expect_notifications(page, "on", push_server)
         # The app subscribed with the server's VAPID key, and the server holds the subscription.
         assert key_passed(page) == server_key["public_key"]
         assert push_server.subscription_keys(sub.endpoint) == [server_key["key_id"]]
@@ -322,7 +319,7 @@ def test_reminder_is_pushed_shown_and_opens_log_on_its_exercise_and_side(
         page.get_by_test_id("nav-reminders").click()
         expect(toggle).to_have_attribute("data-state", "on")
         toggle.click()
-        expect_notifications(page, "off", console, push_server)
+        expect_notifications(page, "off", push_server)
         assert key_passed(page) is None
         assert push_server.subscription_keys(sub.endpoint) == []
     finally:
