@@ -231,13 +231,13 @@ class FloorLoad:
             batch += new_set_ops(stamper, now)
         return Plan(index + 1, stamper.clock.node, batch, now)
 
-    async def _sync(self, index: int) -> float:
-        """One push and the pull after it; the floor's own seconds."""
-        busy = await self.floor.push(self._plan(index))
-        busy += await self.floor.pull(index + 1, (self.seqs[index], "", ""), 1000)
+    async def _sync(self, index: int) -> tuple[float, float]:
+        """One push and the pull after it; the floor's own seconds in each."""
+        pushed = await self.floor.push(self._plan(index))
+        pulled = await self.floor.pull(index + 1, (self.seqs[index], "", ""), 1000)
         self.seqs[index] += 1
         self.done += 1
-        return busy
+        return pushed, pulled
 
     async def poisson(self, seconds: float, mean_s: float, seed: int) -> Samples:
         """The server's Poisson schedule, each sync through the floor: latency from when it was
@@ -246,8 +246,10 @@ class FloorLoad:
 
         def loop_for(index: int) -> Awaitable[None]:
             async def one(samples: Samples, due: float) -> None:
-                await self._sync(index)
+                pushed, pulled = await self._sync(index)
                 samples.ops.append(time.perf_counter() - due)
+                samples.pushes.append(pushed)
+                samples.pulls.append(pulled)
 
             times = schedule(seed, index, mean_s, start, seconds)
             return on_schedule(times, one, samples)
@@ -264,7 +266,7 @@ class FloorLoad:
         cpu, postgres = time.process_time(), postgres_cpu_s()
         end = time.perf_counter() + seconds
         while time.perf_counter() < end:
-            busy += await self._sync(self.done % len(self.stampers))
+            busy += sum(await self._sync(self.done % len(self.stampers)))
             done += 1
         return (
             done / busy,

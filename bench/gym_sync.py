@@ -197,10 +197,11 @@ def report(engine: str, results: Results, args: argparse.Namespace) -> None:
         poisson_health = [h for _, h in results.poisson]
         poisson_q = quantiles(poisson_sync, lambda x: x.ops)
         health_q = quantiles(poisson_health, lambda x: x.ops)
-        floor_q = [
-            median([percentile(samples.ops, q) for samples in results.floor_poisson])
-            for q in QUANTILES
-        ]
+        floor_q, floor_push, floor_pull = (
+            [median([percentile(pick(samples), q) for samples in results.floor_poisson])
+             for q in QUANTILES]
+            for pick in (lambda x: x.ops, lambda x: x.pushes, lambda x: x.pulls)
+        )  # fmt: skip
         rate = median([r.rate for r in poisson_sync])
         print(
             f"  Poisson arrivals, each device every {args.mean_interval:g} s on average "
@@ -208,9 +209,12 @@ def report(engine: str, results: Results, args: argparse.Namespace) -> None:
             f"{len(poisson_sync)} rounds × {args.poisson_seconds:g} s:\n"
             f"    sync     p50/p95/p99 {trio(poisson_q)} "
             f"(CPU server {median([r.server_cores for r in poisson_sync]):.2f} cores)\n"
+            f"      push {trio(quantiles(poisson_sync, lambda x: x.pushes))}, "
+            f"pull {trio(quantiles(poisson_sync, lambda x: x.pulls))} (each from its send)\n"
             f"    healthz  p50/p95/p99 {trio(health_q)} (same schedule)\n"
             f"    floor    p50/p95/p99 {trio(floor_q)} (same schedule, each sync through the "
             f"raw driver) -> p99 floor ÷ server {floor_q[2] / poisson_q[2]:.2f}\n"
+            f"      push {trio(floor_push)}, pull {trio(floor_pull)} (the floor's own time)\n"
             f"    goal sync p99 ≤ {GOAL_P99_S * 1000:.0f} ms: "
             f"{'met' if poisson_q[2] <= GOAL_P99_S else 'MISSED'}"
         )

@@ -18,7 +18,6 @@ from backend.db.driver import (
     execute,
     execute_many,
     fetch,
-    ids,
     is_pg,
     text,
 )
@@ -37,36 +36,6 @@ _DAILY_COLUMNS = [*bigint("account_id"), *text("exercise", "day", "side"), *bigi
 SetRow = tuple[str, str, int, int, int]
 # (exercise, first instant, end instant): a window of one exercise's sets
 Window = tuple[str, int, int]
-
-
-async def placed_sets(
-    conn: Connection, account_id: int, set_ids: Sequence[str]
-) -> list[tuple[str, int]]:
-    """(exercise, performed_at_ms) of those sets that have both now."""
-    if not set_ids:
-        return []
-    sql = (
-        "SELECT exercise, performed_at_ms FROM logged_set "
-        "WHERE +account_id = ? AND set_id {ids} AND exercise IS NOT NULL "
-        "AND performed_at_ms IS NOT NULL"
-    )
-    return [tuple(row) for row in await fetch(conn, sql, (account_id, ids(conn, set_ids)))]
-
-
-async def zone_and_placed(
-    conn: Connection, account_id: int, set_ids: Sequence[str]
-) -> tuple[str, list[tuple[str, int]]]:
-    """The account's time zone, and ``placed_sets``: one round trip on PostgreSQL."""
-    if not is_pg(conn):
-        ((zone,),) = await fetch(conn, "SELECT time_zone FROM account WHERE id = ?", (account_id,))
-        return str(zone), await placed_sets(conn, account_id, set_ids)
-    sql = (
-        "SELECT a.time_zone, s.exercise, s.performed_at_ms FROM account a "
-        "LEFT JOIN logged_set s ON s.account_id = a.id AND s.set_id {ids} "
-        "AND s.exercise IS NOT NULL AND s.performed_at_ms IS NOT NULL WHERE a.id = ?"
-    )
-    rows = await fetch(conn, sql, (ids(conn, set_ids), account_id))
-    return str(rows[0][0]), [(exercise, at) for _, exercise, at in rows if exercise is not None]
 
 
 async def sets_in(conn: Connection, account_id: int, windows: Sequence[Window]) -> list[SetRow]:

@@ -9,7 +9,6 @@ from typing import Any, NamedTuple
 from backend.db.connection import Connection
 from backend.db.driver import bigint, bulk, execute_many, fetch, ids, is_pg, text
 from backend.db.driver import execute as run
-from backend.domain.records import SERVER_RECORDS
 
 
 class OpRow(NamedTuple):
@@ -86,78 +85,67 @@ async def load_ops(conn: Connection, op_ids: Sequence[str]) -> dict[str, OpRow]:
 
 
 class PushState(NamedTuple):
-    """What a batch is checked and merged against."""
+    """What a batch is checked and merged against, read once the account's turn is taken."""
 
     ops: dict[str, OpRow]  # the batch's op ids already logged
     owners: dict[str, tuple[int, str]]  # its known record ids: (owner, record type)
     fields: FieldMap  # the account's merged fields of those records
+    zone: str  # the account's time zone
+    placed: dict[str, tuple[str, int]]  # its sets that have both: (exercise, performed_at_ms)
 
 
 async def load_push_state(
     conn: Connection, account_id: int, op_ids: Sequence[str], record_ids: Sequence[str]
 ) -> PushState:
-    """The logged ops, known records and stored fields a batch meets: one round trip on
-    PostgreSQL (three result sets as one, tagged), three statements on SQLite."""
+    """The logged ops, known records, stored fields, time zone and placed sets a batch meets:
+    one round trip on PostgreSQL (five result sets as one, tagged), five statements on SQLite."""
+    records = sorted(record_ids)
     if not is_pg(conn):
+        ((zone,),) = await fetch(conn, "SELECT time_zone FROM account WHERE id = ?", (account_id,))
+        placed = await fetch(conn, _PLACED, (account_id, ids(conn, records)))
         return PushState(
             await load_ops(conn, op_ids),
-            await _load_records(conn, record_ids),
-            await load_fields(conn, account_id, record_ids),
+            await _load_records(conn, records),
+            await load_fields(conn, account_id, records),
+            str(zone),
+            {set_id: (exercise, at) for set_id, exercise, at in placed},
         )
     sql = (
         f"SELECT 'o', {_OP_READ} FROM op_log WHERE op_id {{ids}} UNION ALL "  # noqa: S608
         "SELECT 'r', record_id, account_id, record_type, NULL, NULL, NULL, NULL FROM record "
         "WHERE record_id {ids} UNION ALL "
         "SELECT 'f', record_id, NULL, NULL, NULL, field, value, hlc FROM field_state "
-        f"WHERE {_FIELDS_OF}"
+        f"WHERE {_FIELDS_OF} UNION ALL "
+        "SELECT 'z', time_zone, NULL, NULL, NULL, NULL, NULL, NULL FROM account WHERE id = ? "
+        "UNION ALL SELECT 'p', set_id, performed_at_ms, exercise, NULL, NULL, NULL, NULL "
+        f"FROM ({_PLACED}) AS placed"
     )
-    records = ids(conn, sorted(record_ids))
-    state = PushState({}, {}, {})
+    arrays = ids(conn, records)
+    state = PushState({}, {}, {}, "", {})
+    zone = ""
     for tag, key, owner, kind, record_id, name, value, hlc in await fetch(
-        conn, sql, (ids(conn, op_ids), records, account_id, records)
+        conn,
+        sql,
+        (ids(conn, op_ids), arrays, account_id, arrays, account_id, account_id, arrays),
     ):
         if tag == "o":
             state.ops[key] = OpRow(key, owner, kind, record_id, name, value, hlc)
         elif tag == "r":
             state.owners[key] = (owner, kind)
-        else:
+        elif tag == "f":
             state.fields.setdefault(key, {})[name] = (hlc, value)
-    return state
+        elif tag == "z":
+            zone = key
+        else:
+            state.placed[key] = (kind, owner)
+    return state._replace(zone=zone)
 
 
-async def claim_records(
-    conn: Connection,
-    account_id: int,
-    wanted: dict[str, str],
-    known: dict[str, tuple[int, str]] | None = None,
-    *,
-    by_server: bool = False,
-) -> dict[str, tuple[int, str]]:
-    """Insert unseen record ids for ``account_id``; return every known id's (owner, type).
-
-    ``known`` is what a lookup of ``wanted`` just found, if the caller made one. Clients cannot
-    create records of the types only the server writes: those ids stay unknown.
-    """
-    owners = dict(known) if known is not None else await _load_records(conn, list(wanted))
-    fresh = [
-        (rid, account_id, kind)
-        for rid, kind in wanted.items()
-        if rid not in owners and (by_server or kind not in SERVER_RECORDS)
-    ]
-    if not fresh:
-        return owners
-    if not is_pg(conn):
-        # SQLite's one writer: nothing else can have claimed them since the read.
-        await bulk(conn, "record", _RECORD_COLUMNS, fresh, _RECORD_CONFLICT)
-        owners.update({rid: (account_id, kind) for rid, _, kind in fresh})
-        return owners
-    claimed = await bulk(conn, "record", _RECORD_COLUMNS, fresh, _RECORD_CONFLICT, "record_id")
-    owners.update({rid: (account_id, wanted[rid]) for (rid,) in claimed})
-    # An id the insert did not claim was claimed meanwhile by another account's push.
-    lost = [rid for rid, _, _ in fresh if rid not in owners]
-    if lost:
-        owners.update(await _load_records(conn, lost))
-    return owners
+_PLACED = (
+    "SELECT set_id, exercise, performed_at_ms FROM logged_set "
+    "WHERE +account_id = ? AND set_id {ids} AND exercise IS NOT NULL "
+    "AND performed_at_ms IS NOT NULL"
+)
 
 
 _RECORD_COLUMNS = [*text("record_id"), *bigint("account_id"), *text("record_type")]
@@ -187,24 +175,39 @@ OpLogRow = tuple[str, int, str, str, str, str, str, str, int]
 FieldRow = tuple[str, str, int, str, str, str, int]
 
 
-async def log_ops(
-    conn: Connection, account_id: int, rows: Sequence[OpLogRow]
-) -> tuple[int, set[str]]:
-    """Bump the account's sequence and log ``rows`` under it: (the batch's seq, the op ids it
-    could not log because another account's push, committed since this one looked them up,
-    holds them). Only on PostgreSQL can that happen, and there both are one statement: SQLite's
-    one writer runs each push's lookup and insert with nobody in between.
+class Logged(NamedTuple):
+    seq: int  # the batch's sequence number
+    lost: set[str]  # fresh record ids another account claimed first
+    unlogged: set[str]  # op ids not logged: on a lost record, or held by another account
 
-    The counter row's lock, held to commit, makes commit order = seq order.
+
+async def claim_and_log(
+    conn: Connection,
+    account_id: int,
+    fresh: dict[str, str],
+    rows: Sequence[OpLogRow],
+) -> Logged:
+    """Claim the ``fresh`` record ids (id -> record type) for the account, bump its sequence
+    and log ``rows`` under it, except the ops on a fresh id another account claimed first.
+
+    Only on PostgreSQL can another account's push, committed since this one looked the ids up,
+    hold a fresh record id or an op id; there all of it is one statement. SQLite's one writer
+    runs each push's lookup and writes with nobody in between. The counter row's lock, held to
+    commit, makes commit order = seq order.
     """
+    claims = [(rid, account_id, kind) for rid, kind in fresh.items()]
     if not is_pg(conn):
+        await bulk(conn, "record", _RECORD_COLUMNS, claims, _RECORD_CONFLICT)
         (row,) = await fetch(conn, _BUMP, (account_id,))
         seq = int(row[0])
         await execute_many(conn, _LOG, [(*r[:8], seq, r[8]) for r in rows])
-        return seq, set()
-    columns = tuple(list(values) for values in zip(*rows, strict=True))
-    ((seq, done),) = await fetch(conn, _BUMP_AND_LOG, (account_id, *columns))
-    return int(seq), {row[0] for row in rows} - set(done)
+        return Logged(seq, set(), set())
+    claim_columns = [list(values) for values in zip(*claims, strict=True)] or [[], [], []]
+    columns = [list(values) for values in zip(*rows, strict=True)]
+    ((seq, claimed, logged),) = await fetch(
+        conn, _CLAIM_BUMP_AND_LOG, (*claim_columns, account_id, *columns, list(fresh))
+    )
+    return Logged(int(seq), set(fresh) - set(claimed), {row[0] for row in rows} - set(logged))
 
 
 _BUMP = "UPDATE sync_counter SET seq = seq + 1 WHERE account_id = ? RETURNING seq"
@@ -213,12 +216,17 @@ _LOG = (
     f"VALUES ({', '.join('?' for _ in _OP_COLUMNS)}) ON CONFLICT (op_id) DO NOTHING"
 )
 _LOGGED = [c for c in _OP_COLUMNS if c.name != "seq"]
-_BUMP_AND_LOG = (
-    f"WITH bumped AS ({_BUMP}), logged AS (INSERT INTO op_log "  # noqa: S608
+_CLAIM_BUMP_AND_LOG = (
+    "WITH claimed AS (INSERT INTO record (record_id, account_id, record_type) "  # noqa: S608
+    f"SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[]) {_RECORD_CONFLICT} "
+    f"RETURNING record_id), bumped AS ({_BUMP}), logged AS (INSERT INTO op_log "
     f"({', '.join(c.name for c in _LOGGED)}, seq) SELECT u.*, bumped.seq FROM "
-    f"unnest({', '.join(f'?::{c.pg_type}[]' for c in _LOGGED)}) AS u CROSS JOIN bumped "
+    f"unnest({', '.join(f'?::{c.pg_type}[]' for c in _LOGGED)}) "
+    f"AS u({', '.join(c.name for c in _LOGGED)}) CROSS JOIN bumped "
+    "WHERE u.record_id <> ALL(?::text[]) OR u.record_id IN (SELECT record_id FROM claimed) "
     "ON CONFLICT (op_id) DO NOTHING RETURNING op_id) "
-    "SELECT (SELECT seq FROM bumped), ARRAY(SELECT op_id FROM logged)"
+    "SELECT (SELECT seq FROM bumped), ARRAY(SELECT record_id FROM claimed), "
+    "ARRAY(SELECT op_id FROM logged)"
 )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from backend.db import sync_store
 from backend.db.connection import Connection
 from backend.db.sync_store import FieldRow, OpLogRow, OpRow
+from backend.domain.records import SERVER_RECORDS
 from backend.services.projectors import PROJECTORS, Projection
 from backend.services.sync_checks import CheckedOp
 from sync.merge import merge_key
@@ -83,18 +84,21 @@ async def apply_changes(
         list({c.op.record_id for c in batch.candidates}),
     )
     _drop_known_ops(account_id, batch, state.ops)
-    await _drop_foreign_records(conn, account_id, batch, state.owners, by_server)
+    fresh = _drop_foreign_records(account_id, batch, state.owners, by_server)
     if not batch.candidates:
         return Applied(None, False)
-    # Logged before merging: an op id another account took meanwhile is refused, not merged.
-    seq, taken = await sync_store.log_ops(
-        conn, account_id, _log_rows(account_id, node, now_ms, batch.candidates)
+    # Claimed and logged before merging: a record or op id another account took meanwhile is
+    # refused, not merged.
+    seq, lost, unlogged = await sync_store.claim_and_log(
+        conn, account_id, fresh, _log_rows(account_id, node, now_ms, batch.candidates)
     )
-    if taken:
+    if lost:
+        _drop_foreign_records(account_id, batch, await sync_store.owners(conn, sorted(lost)), True)
+    if unlogged:
         for checked in batch.candidates:
-            if checked.op.op_id in taken:
+            if checked.op.op_id in unlogged:
                 batch.settle(checked, "rejected", "op_id_conflict")
-        batch.candidates = [c for c in batch.candidates if c.op.op_id not in taken]
+        batch.candidates = [c for c in batch.candidates if c.op.op_id not in unlogged]
 
     fields = state.fields
     changed: dict[tuple[str, str], CheckedOp] = {}
@@ -123,7 +127,7 @@ async def apply_changes(
         project = PROJECTORS.get(record_type)
         if project is not None:
             mine = {rid: fields[rid] for rid in sorted(record_ids)}
-            await project(conn, Projection(account_id, seq, now_ms, mine))
+            await project(conn, Projection(account_id, seq, now_ms, mine, state.zone, state.placed))
     return Applied(seq, not JUDGED.isdisjoint(by_type))
 
 
@@ -154,27 +158,30 @@ def _drop_known_ops(account_id: int, batch: ChangeBatch, known: dict[str, OpRow]
     batch.candidates = remaining
 
 
-async def _drop_foreign_records(
-    conn: Connection,
-    account_id: int,
-    batch: ChangeBatch,
-    found: dict[str, tuple[int, str]],
-    by_server: bool,
-) -> None:
-    """Claim new record ids for this account; refuse ids owned by another or of another type."""
-    wanted = {c.op.record_id: c.op.record_type for c in batch.candidates}
-    owners = await sync_store.claim_records(conn, account_id, wanted, found, by_server=by_server)
+def _drop_foreign_records(
+    account_id: int, batch: ChangeBatch, owners: dict[str, tuple[int, str]], by_server: bool
+) -> dict[str, str]:
+    """Refuse ops on ids owned by another account or of another type, and on new ids of the
+    types only the server writes (unless it is the server's batch); return the new ids to
+    claim (id -> type). Ops on ids ``owners`` does not know are kept."""
+    fresh: dict[str, str] = {}
     remaining = []
     for checked in batch.candidates:
-        known = owners.get(checked.op.record_id)
+        op = checked.op
+        known = owners.get(op.record_id)
         if known is None:
-            batch.settle(checked, "rejected", "unknown_record")
+            if by_server or op.record_type not in SERVER_RECORDS:
+                fresh.setdefault(op.record_id, op.record_type)
+                remaining.append(checked)
+            else:
+                batch.settle(checked, "rejected", "unknown_record")
             continue
         owner, record_type = known
         if owner != account_id:
             batch.settle(checked, "rejected", "foreign_record")
-        elif record_type != checked.op.record_type:
+        elif record_type != op.record_type:
             batch.settle(checked, "rejected", "record_type_mismatch")
         else:
             remaining.append(checked)
     batch.candidates = remaining
+    return fresh

@@ -28,15 +28,10 @@ async def account_zone(conn: Connection, account_id: int) -> ZoneInfo:
     return ZoneInfo(await account_settings.time_zone_of(conn, account_id))
 
 
-async def placed_days(
-    conn: Connection, account_id: int, set_ids: Collection[str]
-) -> tuple[ZoneInfo, set[DayKey]]:
-    """The account's zone, and the (exercise, day) each of these sets counts in now (before a
-    change moves it)."""
-    name, placed = await daily_rows.zone_and_placed(conn, account_id, sorted(set_ids))
-    zone = ZoneInfo(name)
+def days_placed(zone: ZoneInfo, placed: Iterable[tuple[str, int]]) -> set[DayKey]:
+    """The (exercise, day) of sets placed at (exercise, performed_at_ms)."""
     days = zone_days(zone)
-    return zone, {(exercise, days.day(at)) for exercise, at in placed}
+    return {(exercise, days.day(at)) for exercise, at in placed}
 
 
 def days_of_rows(rows: Iterable[dict[str, object]], zone: ZoneInfo) -> set[DayKey]:

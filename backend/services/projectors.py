@@ -7,9 +7,10 @@ is one entry in ``PROJECTORS``.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import msgspec
 
@@ -26,6 +27,8 @@ class Projection:
     seq: int
     now_ms: int
     records: FieldMap  # the merged state of this type's changed records
+    zone: str  # the account's time zone
+    placed: Mapping[str, tuple[str, int]]  # (exercise, instant) of its sets before this batch
 
 
 Projector = Callable[[Connection, Projection], Awaitable[None]]
@@ -67,7 +70,8 @@ def project_sets(sets: FieldMap) -> tuple[list[dict[str, Any]], list[str]]:
 async def _sets(conn: Connection, change: Projection) -> None:
     upserts, deletes = project_sets(change.records)
     # The days the sets counted in before this change, and the days they count in after it.
-    zone, days = await daily.placed_days(conn, change.account_id, change.records.keys())
+    zone = ZoneInfo(change.zone)
+    days = daily.days_placed(zone, [change.placed[i] for i in change.records if i in change.placed])
     await sync_store.write_sets(conn, change.account_id, change.seq, upserts, deletes)
     await daily.refresh(conn, change.account_id, zone, days | daily.days_of_rows(upserts, zone))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from backend.db import account_settings, insight_store
+from backend.db import account_settings, insight_store, sync_store
 from backend.db.engine import Database
 from backend.domain.errors import InvalidInput
 from backend.domain.records import FieldError, time_zone
@@ -23,8 +23,9 @@ class TimeZones:
         except FieldError as exc:
             raise InvalidInput(exc.detail, code=exc.reason) from None
         async with self.db.write() as conn:
-            # Holding the sequence row orders this with pushes: every push after it refreshes
-            # days in the new zone.
+            # The account's turn, which a push takes before it reads the zone, and the sequence
+            # row: every push and alert evaluation after this counts days in the new zone.
+            await sync_store.lock_account(conn, account_id)
             await insight_store.lock_counter(conn, account_id)
             if await account_settings.time_zone_of(conn, account_id) == name:
                 return
