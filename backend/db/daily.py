@@ -43,16 +43,8 @@ async def sets_in(conn: Connection, account_id: int, windows: Sequence[Window]) 
     if not windows:
         return []
     if is_pg(conn):
-        # LATERAL … OFFSET 0 keeps one index range scan per window: flattened into a join, the
-        # generic plan of this prepared statement scans all of the account's sets instead.
-        sql = (
-            f"SELECT {_SET_COLUMNS} FROM unnest(?::text[], ?::bigint[], ?::bigint[]) "  # noqa: S608
-            "AS w(ex, lo, hi) CROSS JOIN LATERAL (SELECT * FROM logged_set WHERE account_id = ? "
-            "AND exercise = w.ex AND performed_at_ms >= w.lo AND performed_at_ms < w.hi "
-            f"OFFSET 0) AS logged_set WHERE {_COMPLETE}"
-        )
         columns = [list(values) for values in zip(*windows, strict=True)]
-        return [tuple(row) for row in await fetch(conn, sql, (*columns, account_id))]
+        return [tuple(row) for row in await fetch(conn, _SETS_IN_PG, (*columns, account_id))]
     # The windows as one JSON array, each an index range scan: one statement however many.
     sql = (
         f"SELECT {_SET_COLUMNS} FROM json_each(?) AS win CROSS JOIN logged_set "  # noqa: S608
@@ -62,6 +54,46 @@ async def sets_in(conn: Connection, account_id: int, windows: Sequence[Window]) 
     )
     encoded = msgspec.json.encode(windows).decode()
     return [tuple(row) for row in await fetch(conn, sql, (encoded, account_id))]
+
+
+# LATERAL … OFFSET 0 keeps one index range scan per window: flattened into a join, the generic
+# plan of this prepared statement scanned all of the account's sets instead.
+_SETS_IN_PG = (
+    f"SELECT {_SET_COLUMNS} FROM unnest(?::text[], ?::bigint[], ?::bigint[]) "  # noqa: S608
+    "AS w(ex, lo, hi) CROSS JOIN LATERAL (SELECT * FROM logged_set WHERE account_id = ? "
+    "AND exercise = w.ex AND performed_at_ms >= w.lo AND performed_at_ms < w.hi "
+    f"OFFSET 0) AS logged_set WHERE {_COMPLETE}"
+)
+
+
+async def sets_and_days(
+    conn: Connection, account_id: int, windows: Sequence[Window], weeks: Sequence[weekly.Window]
+) -> tuple[list[SetRow], list[Any]]:
+    """``sets_in`` the windows and ``weekly.days_in`` the weeks: one round trip on PostgreSQL
+    (two tagged result sets as one)."""
+    if not is_pg(conn) or not windows or not weeks:
+        return await sets_in(conn, account_id, windows), await weekly.days_in(
+            conn, account_id, weeks
+        )
+    sets_columns = [list(values) for values in zip(*windows, strict=True)]
+    weeks_columns = [list(values) for values in zip(*weeks, strict=True)]
+    sets: list[SetRow] = []
+    days: list[Any] = []
+    for tag, exercise, day, side, *numbers in await fetch(
+        conn, _SETS_AND_DAYS, (*sets_columns, account_id, *weeks_columns, account_id)
+    ):
+        if tag == "s":
+            sets.append((exercise, side, *numbers[:3]))
+        else:
+            days.append((exercise, day, side, *numbers))
+    return sets, days
+
+
+_SETS_AND_DAYS = (
+    "SELECT 's', exercise, NULL, side, reps, weight_g, performed_at_ms, "  # noqa: S608
+    f"NULL, NULL, NULL, NULL, NULL FROM ({_SETS_IN_PG}) AS sets "
+    f"UNION ALL SELECT 'd', * FROM ({weekly.DAYS_IN_PG}) AS days"
+)
 
 
 async def sets_per_day(conn: Connection, account_id: int) -> list[tuple[str, str, int]]:

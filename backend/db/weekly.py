@@ -86,14 +86,8 @@ async def days_in(conn: Connection, account_id: int, windows: Sequence[Window]) 
     if not windows:
         return []
     if is_pg(conn):
-        # One index range scan per window, as ``daily.sets_in`` does.
-        sql = (
-            f"SELECT {_DAILY} FROM unnest(?::text[], ?::text[], ?::text[]) AS k(ex, lo, hi) "  # noqa: S608
-            "CROSS JOIN LATERAL (SELECT * FROM set_daily WHERE account_id = ? "
-            "AND exercise = k.ex AND day >= k.lo AND day <= k.hi OFFSET 0) AS set_daily"
-        )
         columns = [list(values) for values in zip(*windows, strict=True)]
-        return await fetch(conn, sql, (*columns, account_id))
+        return await fetch(conn, DAYS_IN_PG, (*columns, account_id))
     # The windows as one JSON array, each an index range scan, as ``daily.sets_in`` does.
     sql = (
         f"SELECT {_DAILY} FROM json_each(?) AS win CROSS JOIN set_daily "  # noqa: S608
@@ -101,6 +95,14 @@ async def days_in(conn: Connection, account_id: int, windows: Sequence[Window]) 
         "AND set_daily.day >= win.value ->> 1 AND set_daily.day <= win.value ->> 2"
     )
     return await fetch(conn, sql, (msgspec.json.encode(windows).decode(), account_id))
+
+
+# One index range scan per window, as ``daily.sets_in`` does.
+DAYS_IN_PG = (
+    f"SELECT {_DAILY} FROM unnest(?::text[], ?::text[], ?::text[]) AS k(ex, lo, hi) "  # noqa: S608
+    "CROSS JOIN LATERAL (SELECT * FROM set_daily WHERE account_id = ? "
+    "AND exercise = k.ex AND day >= k.lo AND day <= k.hi OFFSET 0) AS set_daily"
+)
 
 
 async def refresh(conn: Connection, account_id: int, windows: Sequence[Window]) -> None:

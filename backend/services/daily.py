@@ -59,11 +59,11 @@ async def refresh(
             windows[-1] = (exercise, windows[-1][1], high)  # next day: one window
         else:
             windows.append((exercise, low, high))
-    rows = await daily_rows.sets_in(conn, account_id, windows)
-    figures = [f for f in daily_figures(_entries(rows), zone) if (f.exercise, f.day) in keys]
     # The weeks are summed from their other days as stored and these days as they now are.
     weeks = weekly.windows_of((e, week_start(day)) for e, day in keys)
-    stored = figures_of(await weekly.days_in(conn, account_id, weeks))
+    rows, stored_days = await daily_rows.sets_and_days(conn, account_id, windows, weeks)
+    figures = [f for f in daily_figures(_entries(rows), zone) if (f.exercise, f.day) in keys]
+    stored = figures_of(stored_days)
     week_days = [f for f in stored if (f.exercise, f.day) not in keys] + figures
     await daily_rows.replace_days_and_weeks(
         conn,

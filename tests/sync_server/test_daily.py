@@ -137,14 +137,14 @@ async def test_a_push_touching_one_day_reads_only_that_days_sets(
     ]
     await push(device, writes, T0)
     read: list[tuple[Any, ...]] = []
-    sets_in = daily_rows.sets_in
+    sets_and_days = daily_rows.sets_and_days
 
-    async def recording(*args: Any) -> list[tuple[Any, ...]]:
-        rows = await sets_in(*args)
+    async def recording(*args: Any) -> tuple[list[Any], list[Any]]:
+        rows, days = await sets_and_days(*args)
         read.extend(rows)
-        return rows
+        return rows, days
 
-    monkeypatch.setattr(daily_rows, "sets_in", recording)
+    monkeypatch.setattr(daily_rows, "sets_and_days", recording)
     touched = DST_END + 2 * HOUR
     record = new_id()
     await push(device, [(record, f, v) for f, v in full_set(touched).items()], T0 + 1000)

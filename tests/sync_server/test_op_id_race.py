@@ -34,9 +34,7 @@ async def test_an_op_id_logged_by_another_account_during_a_push_is_refused(
         NOW,
     )
     async with services.db.write() as conn:
-        await sync_store.claim_and_log(
-            conn, theirs.account_id, {other_record: "set"}, [theirs_row]
-        )
+        await sync_store.claim_and_log(conn, theirs.account_id, {other_record: "set"}, [theirs_row])
         pushing = asyncio.create_task(mine.push([op]))
         await asyncio.sleep(0.5)  # the push reaches its lookup (PostgreSQL) or the writer
         assert not pushing.done()

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from backend.db import weekly
+from backend.db import daily as daily_rows
 from backend.db.weekly import COLUMNS
 from backend.domain.charts import chart_of_sets
 from backend.domain.strength import SetEntry, bests_of, local_day, week_start, weeks_of
@@ -147,14 +147,14 @@ async def test_a_push_re_derives_only_its_weeks_from_their_days(
     writes = [(new_id(), at) for at in history]
     await push(device, [(sid, f, v) for sid, at in writes for f, v in full_set(at).items()], T0)
     read: list[Any] = []
-    days_in = weekly.days_in
+    sets_and_days = daily_rows.sets_and_days
 
-    async def recording(*args: Any) -> list[Any]:
-        rows = await days_in(*args)
-        read.extend(rows)
-        return rows
+    async def recording(*args: Any) -> tuple[list[Any], list[Any]]:
+        sets, days = await sets_and_days(*args)
+        read.extend(days)
+        return sets, days
 
-    monkeypatch.setattr(weekly, "days_in", recording)
+    monkeypatch.setattr(daily_rows, "sets_and_days", recording)
     touched, record = DST_END + 2 * HOUR, new_id()
     await push(device, [(record, f, v) for f, v in full_set(touched).items()], T0 + 1000)
 
