@@ -163,18 +163,20 @@ def _drop_foreign_records(
 ) -> dict[str, str]:
     """Refuse ops on ids owned by another account or of another type, and on new ids of the
     types only the server writes (unless it is the server's batch); return the new ids to
-    claim (id -> type). Ops on ids ``owners`` does not know are kept."""
+    claim (id -> type)."""
     fresh: dict[str, str] = {}
     remaining = []
     for checked in batch.candidates:
         op = checked.op
         known = owners.get(op.record_id)
         if known is None:
-            if by_server or op.record_type not in SERVER_RECORDS:
-                fresh.setdefault(op.record_id, op.record_type)
-                remaining.append(checked)
-            else:
+            if not by_server and op.record_type in SERVER_RECORDS:
                 batch.settle(checked, "rejected", "unknown_record")
+            elif fresh.setdefault(op.record_id, op.record_type) != op.record_type:
+                # The batch's first op on a new id decides its type.
+                batch.settle(checked, "rejected", "record_type_mismatch")
+            else:
+                remaining.append(checked)
             continue
         owner, record_type = known
         if owner != account_id:

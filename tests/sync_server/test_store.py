@@ -15,7 +15,7 @@ from sync.canon import canon
 from sync.hlc import Hlc
 from sync.merge import merge_all
 from sync.wire import Op
-from tests.support.model import model_state, server_state
+from tests.support.model import model_state, op_log_ids, server_state
 from tests.sync_server.conftest import T0, new_account, new_id
 
 # Strings whose byte order differs from common locale collations (case, accents, astral).
@@ -90,3 +90,26 @@ async def test_upsert_never_moves_a_row_to_another_account(services: Services) -
         await sync_store.upsert_fields(conn, field_rows(other.account_id, 2, [checked(later)]))
     assert await server_state(services.db, owner.account_id) == model_state(merge_all([first]))
     assert await server_state(services.db, other.account_id) == {}
+
+
+async def test_a_new_record_id_takes_the_type_of_the_batchs_first_op_on_it(
+    services: Services,
+) -> None:
+    """Two ops of one batch on a new id, of two record types: the first claims it, the other is
+    refused as a type mismatch and neither logged nor merged."""
+    (device,) = await new_account(services)
+    record, hlc = new_id(), Hlc(T0, 0, device.device_id)
+    ops = [
+        device.op(record, "note", "a set", hlc),
+        device.op(record, "name", "Row", hlc, record_type="exercise"),
+    ]
+    response = await device.push(ops)
+
+    assert [(r.status, r.reason) for r in response.results] == [
+        ("applied", None),
+        ("rejected", "record_type_mismatch"),
+    ]
+    assert await server_state(services.db, device.account_id) == {
+        (record, "note"): (hlc.encode(), canon("a set"))
+    }
+    assert await op_log_ids(services.db, device.account_id) == [ops[0].op_id]
