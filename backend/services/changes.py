@@ -93,6 +93,7 @@ async def apply_changes(
         conn, account_id, fresh, _log_rows(account_id, node, now_ms, batch.candidates)
     )
     if lost:
+        # Judged against the lost ids' owners alone; as the server's, no other op is refused.
         _drop_foreign_records(account_id, batch, await sync_store.owners(conn, sorted(lost)), True)
     if unlogged:
         for checked in batch.candidates:
