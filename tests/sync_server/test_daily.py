@@ -122,6 +122,22 @@ async def test_time_zone_change_moves_days(services: Services) -> None:
     assert {str(f.day) for f in await stored(services, device.account_id)} == {"2026-11-18"}
 
 
+def record_refresh_reads(monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], list[Any]]:
+    """From now on, the sets and the stored days every refresh of the aggregate reads."""
+    sets_read: list[Any] = []
+    days_read: list[Any] = []
+    sets_and_days = daily_rows.sets_and_days
+
+    async def recording(*args: Any) -> tuple[list[Any], list[Any]]:
+        sets, days = await sets_and_days(*args)
+        sets_read.extend(sets)
+        days_read.extend(days)
+        return sets, days
+
+    monkeypatch.setattr(daily_rows, "sets_and_days", recording)
+    return sets_read, days_read
+
+
 async def test_a_push_touching_one_day_reads_only_that_days_sets(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -136,15 +152,7 @@ async def test_a_push_touching_one_day_reads_only_that_days_sets(
         (sid, f, v) for sid, at in zip(ids, history, strict=True) for f, v in full_set(at).items()
     ]
     await push(device, writes, T0)
-    read: list[tuple[Any, ...]] = []
-    sets_and_days = daily_rows.sets_and_days
-
-    async def recording(*args: Any) -> tuple[list[Any], list[Any]]:
-        rows, days = await sets_and_days(*args)
-        read.extend(rows)
-        return rows, days
-
-    monkeypatch.setattr(daily_rows, "sets_and_days", recording)
+    read, _ = record_refresh_reads(monkeypatch)
     touched = DST_END + 2 * HOUR
     record = new_id()
     await push(device, [(record, f, v) for f, v in full_set(touched).items()], T0 + 1000)

@@ -6,11 +6,19 @@ from __future__ import annotations
 import asyncio
 
 from backend.db import sync_store
+from backend.db.sync_store import OpLogRow
 from backend.services.container import Services
 from sync.canon import canon
 from sync.hlc import Hlc
 from tests.support.model import op_log_ids, server_state
-from tests.sync_server.conftest import NOW, T0, new_account, new_id
+from tests.sync_server.conftest import NOW, T0, Replica, new_account, new_id
+
+
+def note_row(replica: Replica, op_id: str, record_id: str) -> OpLogRow:
+    """The op log row of ``replica`` setting a set's note to "theirs"."""
+    hlc = Hlc(T0, 0, replica.device_id).encode()
+    return (op_id, replica.account_id, replica.device_id, "set", record_id, "note",
+            canon("theirs"), hlc, NOW)  # fmt: skip
 
 
 async def test_an_op_id_logged_by_another_account_during_a_push_is_refused(
@@ -22,17 +30,7 @@ async def test_an_op_id_logged_by_another_account_during_a_push_is_refused(
     (theirs,) = await new_account(services)
     op = mine.op(new_id(), "note", "mine", Hlc(T0, 0, mine.device_id))
     other_record = new_id()
-    theirs_row = (
-        op.op_id,
-        theirs.account_id,
-        theirs.device_id,
-        "set",
-        other_record,
-        "note",
-        canon("theirs"),
-        Hlc(T0, 0, theirs.device_id).encode(),
-        NOW,
-    )
+    theirs_row = note_row(theirs, op.op_id, other_record)
     async with services.db.write() as conn:
         await sync_store.claim_and_log(conn, theirs.account_id, {other_record: "set"}, [theirs_row])
         pushing = asyncio.create_task(mine.push([op]))
@@ -57,17 +55,7 @@ async def test_a_record_id_claimed_by_another_account_during_a_push_is_refused(
     contested, own = new_id(), new_id()
     hlc = Hlc(T0, 0, mine.device_id)
     ops = [mine.op(contested, "note", "mine", hlc), mine.op(own, "note", "kept", hlc)]
-    theirs_row = (
-        new_id(),
-        theirs.account_id,
-        theirs.device_id,
-        "set",
-        contested,
-        "note",
-        canon("theirs"),
-        Hlc(T0, 0, theirs.device_id).encode(),
-        NOW,
-    )
+    theirs_row = note_row(theirs, new_id(), contested)
     async with services.db.write() as conn:
         await sync_store.claim_and_log(conn, theirs.account_id, {contested: "set"}, [theirs_row])
         pushing = asyncio.create_task(mine.push(ops))

@@ -14,13 +14,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from backend.db import daily as daily_rows
 from backend.db.weekly import COLUMNS
 from backend.domain.charts import chart_of_sets
 from backend.domain.strength import SetEntry, bests_of, local_day, week_start, weeks_of
 from backend.services.container import Services
 from tests.sync_server.conftest import T0, new_account, new_id
-from tests.sync_server.test_daily import DST_END, EXERCISES, HOUR, edit, expected, full_set, push
+from tests.sync_server.test_daily import (
+    DST_END,
+    EXERCISES,
+    HOUR,
+    edit,
+    expected,
+    full_set,
+    push,
+    record_refresh_reads,
+)
 
 DAY = 24 * HOUR
 
@@ -146,15 +154,7 @@ async def test_a_push_re_derives_only_its_weeks_from_their_days(
     history = [DST_END - day * DAY for day in range(56)]
     writes = [(new_id(), at) for at in history]
     await push(device, [(sid, f, v) for sid, at in writes for f, v in full_set(at).items()], T0)
-    read: list[Any] = []
-    sets_and_days = daily_rows.sets_and_days
-
-    async def recording(*args: Any) -> tuple[list[Any], list[Any]]:
-        sets, days = await sets_and_days(*args)
-        read.extend(days)
-        return sets, days
-
-    monkeypatch.setattr(daily_rows, "sets_and_days", recording)
+    _, read = record_refresh_reads(monkeypatch)
     touched, record = DST_END + 2 * HOUR, new_id()
     await push(device, [(record, f, v) for f, v in full_set(touched).items()], T0 + 1000)
 
