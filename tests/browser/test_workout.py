@@ -1,8 +1,9 @@
 """A routine of two unilateral exercises logged as a workout at 390 × 844, counting real taps:
 every left+right pair takes two taps, prefilled from last time with those values shown before
-the first tap; the summary counts sets and volume per side; History shows the pairs and the
-server's `logged_set` holds them. A double tap saves one side once. The rest timer's end stays
-silent, without a console message, until the page has had a user gesture, and beeps after."""
+the first tap; a new routine's typing starts in its name; the summary counts sets and volume
+per side; History shows the pairs and the server's `logged_set` holds them. A double tap saves
+one side once. The rest timer's end stays silent, without a console message, until the page has
+had a user gesture, and beeps after."""
 
 from __future__ import annotations
 
@@ -49,11 +50,15 @@ def make_routine(page: Page) -> None:
     tab(page, "workout")
     page.get_by_test_id("nav-routines").click()
     page.get_by_test_id("routine-new").click()
+    # Typing starts in the name, though the search is open below it; the search takes the focus
+    # when a tap opens it.
+    expect(page.get_by_test_id("routine-name")).to_be_focused()
     page.get_by_test_id("routine-name").fill("Legs A")
     for query, exercise in (("LEG PRESS", PRESS), ("leg curl", CURL)):
         search = page.get_by_test_id("exercise-query")
         if not search.is_visible():
             page.get_by_test_id("routine-add-exercise").click()
+            expect(search).to_be_focused()
         search.fill(query)
         page.locator(f"[data-testid=pick-exercise][data-exercise={exercise}]").first.click()
         item = page.locator(f"[data-testid=routine-item][data-exercise={exercise}]")
@@ -247,3 +252,28 @@ def test_rest_timer_sounds_only_after_a_gesture(
     assert after == {"active": True, "contexts": 1, "beeps": 1, "vibrations": 1, "state": "running"}
     page.wait_for_timeout(500)
     assert [m for m in messages if m.startswith(("warning", "error"))] == []
+
+
+def test_a_routines_errors_point_at_what_is_wrong(
+    phones: object, server: AppServer, email: str
+) -> None:
+    context: BrowserContext = phones()  # type: ignore[operator]
+    page = signed_up(context, server.base_url, email)
+    tab(page, "workout")
+    page.get_by_test_id("nav-routines").click()
+    page.get_by_test_id("routine-new").click()
+    name = page.get_by_test_id("routine-name")
+    error = page.get_by_role("alert")
+    page.get_by_test_id("routine-save").click()
+    expect(error).to_have_text("Give the routine a name of up to 80 characters.")
+    expect(name).to_have_attribute("aria-invalid", "true")
+    expect(name).to_have_attribute("aria-describedby", "routine-error")
+
+    name.fill("Legs A")
+    page.get_by_test_id("routine-save").click()
+    expect(error).to_have_text("Add at least one exercise.")
+    expect(name).to_have_attribute("aria-invalid", "false")
+    page.locator(f"[data-testid=pick-exercise][data-exercise={PRESS}]").first.click()
+    expect(error).to_have_count(0)
+    page.get_by_test_id("routine-save").click()
+    expect(page.get_by_test_id("routine")).to_have_count(1)

@@ -25,8 +25,9 @@ export function searchGroups(query, catalogue, customs, recent, exclude = []) {
   return groups.filter(([, items]) => items.length > 0);
 }
 
-/** The search box and its matches; opened to be typed in, so it takes the focus. `Heading`
- * ("h2", "h3") keeps the page's outline in order. */
+/** The search box and its matches; opened to be typed in, so it takes the focus unless `focus`
+ * is false (shown with a form whose first field comes first). `Heading` ("h2", "h3") keeps the
+ * page's outline in order. */
 export function ExerciseSearch({
   catalogue,
   revision,
@@ -34,10 +35,13 @@ export function ExerciseSearch({
   onPick,
   label = "Add",
   Heading = "h3",
+  focus = true,
 }) {
   const [query, setQuery] = useState("");
   const box = useRef(null);
-  useEffect(() => box.current?.focus(), []);
+  useEffect(() => {
+    if (focus) box.current?.focus();
+  }, []);
   const customs = useMemo(() => replica.customExercises(), [revision]);
   const recent = useMemo(() => replica.recentExercises(8), [revision]);
   const groups = searchGroups(query, catalogue, customs, recent, exclude);

@@ -1,6 +1,6 @@
 // Routines (#/routines, from Workout): templates of exercises with their rows of left/right
 // pairs, created, edited and deleted offline, then started from the Workout screen.
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { html } from "./html.js";
 import { ExerciseSearch } from "./exercise-search.js";
 import { exerciseName, replica } from "../store.js";
@@ -11,17 +11,25 @@ import { DEFAULT_ROWS, planOf, withExercise, withRows, withoutExercise } from ".
 function RoutineEditor({ state, routine, onClose }) {
   const [name, setName] = useState(routine?.name ?? "");
   const [items, setItems] = useState(() => planOf(routine));
-  const [error, setError] = useState(null);
-  const [adding, setAdding] = useState(items.length === 0);
+  const [error, setError] = useState(null); // { text, name }: `name` when the name is at fault
+  // A new routine opens with its search shown, but typing starts in the name, its first field:
+  // the search takes the focus only when a tap on "Add an exercise" opens it.
+  const [adding, setAdding] = useState(items.length === 0 ? "shown" : false);
+  const nameBox = useRef(null);
+  useEffect(() => {
+    if (!routine) nameBox.current?.focus();
+  }, []);
   const save = async (event) => {
     event.preventDefault();
     const clean = name.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ").normalize("NFC").trim();
-    if (!clean || clean.length > 80) return setError("Give the routine a name of up to 80 characters.");
+    if (!clean || clean.length > 80) {
+      return setError({ text: "Give the routine a name of up to 80 characters.", name: true });
+    }
     const taken = replica
       .ofType("routine")
       .some((r) => r.id !== routine?.id && r.name && folded(r.name) === folded(clean));
-    if (taken) return setError(`You already have a routine called “${clean}”.`);
-    if (items.length === 0) return setError("Add at least one exercise.");
+    if (taken) return setError({ text: `You already have a routine called “${clean}”.`, name: true });
+    if (items.length === 0) return setError({ text: "Add at least one exercise.", name: false });
     await saveRoutine(routine?.id ?? null, clean, items);
     onClose();
   };
@@ -30,9 +38,10 @@ function RoutineEditor({ state, routine, onClose }) {
     <h2 id="routine-editor-title">${routine ? "Edit routine" : "New routine"}</h2>
     <div class="field">
       <label for="routine-name">Name</label>
-      <input id="routine-name" type="text" maxlength="80" data-testid="routine-name" value=${name}
-        onInput=${(e) => setName(e.currentTarget.value)} aria-invalid=${error ? "true" : "false"}
-        aria-describedby=${error ? "routine-error" : undefined} />
+      <input id="routine-name" ref=${nameBox} type="text" maxlength="80" data-testid="routine-name"
+        value=${name} onInput=${(e) => setName(e.currentTarget.value)}
+        aria-invalid=${error?.name ? "true" : "false"}
+        aria-describedby=${error?.name ? "routine-error" : undefined} />
     </div>
     <ul class="plain-list" aria-label="Exercises">
       ${items.map(
@@ -54,15 +63,16 @@ function RoutineEditor({ state, routine, onClose }) {
     ${
       adding
         ? html`<${ExerciseSearch} catalogue=${state.catalogue} revision=${state.revision}
-            exclude=${items.map((i) => i.exercise)}
+            exclude=${items.map((i) => i.exercise)} focus=${adding !== "shown"}
             onPick=${(id) => {
               setItems(withExercise(items, id, DEFAULT_ROWS));
               setAdding(false);
+              if (error && !error.name) setError(null);
             }} />`
         : html`<button type="button" class="secondary" data-testid="routine-add-exercise"
             onClick=${() => setAdding(true)}>+ Add an exercise</button>`
     }
-    ${error && html`<p class="error" id="routine-error" role="alert">${error}</p>`}
+    ${error && html`<p class="error" id="routine-error" role="alert">${error.text}</p>`}
     <div class="row">
       <button type="submit" class="primary" data-testid="routine-save">Save routine</button>
       ${
