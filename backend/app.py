@@ -18,6 +18,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components
 from litestar.types import Message, Scope
 
+from backend.api import sync_lane
 from backend.api.account_deletion import delete_account
 from backend.api.account_security import AccountSecurityController
 from backend.api.auth import AuthController
@@ -27,7 +28,7 @@ from backend.api.client_address import ClientAddresses
 from backend.api.contract import StrictStructs, security_schemes
 from backend.api.devices import register_device
 from backend.api.docs_page import DOCS_CSP, docs_router, render_plugins
-from backend.api.edges import HostCheckedApp, edge_checks, route_methods
+from backend.api.edges import HostCheckedApp, edge_checks, route_methods, security_headers
 from backend.api.error_handlers import EXCEPTION_HANDLERS
 from backend.api.health import healthz
 from backend.api.push import SubscriptionController, vapid_public_key
@@ -36,6 +37,7 @@ from backend.api.quiet_hours import QuietHoursController
 from backend.api.session import CookiePolicy
 from backend.api.sharing import ClinicianController, SharingController, own_hq
 from backend.api.sync import pull, push
+from backend.api.sync_lane import SyncLane
 from backend.api.your_data import YourDataController
 from backend.db import sessions
 from backend.db.engine import Database
@@ -259,8 +261,16 @@ def create_app(
             await services.db.dispose()
 
     allow: dict[str, str] = {}  # filled from the routes once the app has them
+    csrf = CSRFConfig(
+        secret=settings.resolved_secret_key(),
+        cookie_secure=settings.production,
+        cookie_samesite="lax",
+        exclude=["/healthz"],
+    )
     app = HostCheckedApp(
         host_headers=_host_headers(settings),
+        lane=SyncLane(services, csrf, cookie_policy.name, settings.production),
+        lane_paths=sync_lane.PATHS,
         route_handlers=[
             AuthController,
             AccountSecurityController,
@@ -289,16 +299,11 @@ def create_app(
             }
         ),
         lifespan=[lifespan],
-        csrf_config=CSRFConfig(
-            secret=settings.resolved_secret_key(),
-            cookie_secure=settings.production,
-            cookie_samesite="lax",
-            exclude=["/healthz"],
-        ),
+        csrf_config=csrf,
         before_request=edge_checks(allow),
         exception_handlers=EXCEPTION_HANDLERS,
-        after_request=_security_headers(settings.production, csp),
-        before_send=[_no_store_api],
+        after_request=_document_policy(csp),
+        before_send=[_security_headers(settings.production), _no_store_api],
         request_max_body_size=64 * 1024,
         plugins=[StrictStructs()],
         openapi_config=OpenAPIConfig(
@@ -306,7 +311,7 @@ def create_app(
             version="1",
             components=Components(security_schemes=dict(security_schemes(cookie_policy.name))),
             render_plugins=render_plugins(),
-            openapi_router=docs_router(_security_headers(settings.production, DOCS_CSP)),
+            openapi_router=docs_router(_document_policy(DOCS_CSP)),
         ),
         debug=False,
     )
@@ -321,17 +326,26 @@ def _host_headers(settings: Settings) -> list[str]:
     ]
 
 
-def _security_headers(production: bool, csp: str) -> Any:
+def _document_policy(csp: str) -> Any:
     # The policy governs documents (and the worker, whose route sets it): scripts, styles,
     # images and JSON need none, and ~600 bytes on each of the app's ~50 files add up.
     async def add(response: Response[Any]) -> Response[Any]:
         if (response.media_type or "").startswith("text/html"):
             response.headers["Content-Security-Policy"] = csp
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        if production:
-            response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
         return response
+
+    return add
+
+
+def _security_headers(production: bool) -> Any:
+    """On every answer, problems included (an after-request hook misses those)."""
+    headers = [(name.lower(), value) for name, value in security_headers(production).items()]
+
+    async def add(message: Message, _scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            mutable = MutableScopeHeaders.from_message(message)
+            for name, value in headers:
+                mutable[name] = value
 
     return add
 

@@ -62,8 +62,8 @@ class DocsPage(OpenAPIRenderPlugin):
 
 
 def docs_router(after_request: AfterRequestHookHandler) -> Router:
-    """The router Litestar fills with the OpenAPI routes; ``after_request`` (the app's security
-    headers with ``DOCS_CSP``) replaces the app's hook for them."""
+    """The router Litestar fills with the OpenAPI routes; ``after_request`` (the app's document
+    policy with ``DOCS_CSP``) replaces the app's hook for them."""
     return Router(PREFIX, route_handlers=[], include_in_schema=False, after_request=after_request)
 
 

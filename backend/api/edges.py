@@ -4,30 +4,51 @@ which methods a path allows. Each answers in the one problem shape."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from litestar import Litestar, Request, Response
 from litestar.exceptions import HTTPException
-from litestar.types import HTTPResponseBodyEvent, HTTPResponseStartEvent, Scope, Send
+from litestar.types import HTTPResponseBodyEvent, HTTPResponseStartEvent, Receive, Scope, Send
 
 from backend.api.problems import MEDIA_TYPE, problem_body
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Serves a request itself or hands it on, with the body it may have read, to the route.
+Lane = Callable[[Scope, Receive, Send, Callable[[Receive], Awaitable[None]]], Awaitable[None]]
 
 
 class HostCheckedApp(Litestar):
     """Answers only the configured Host headers, before routing. (Litestar's own check wraps
-    each route, so unknown paths and methods escaped it, and it answered non-problem JSON.)"""
+    each route, so unknown paths and methods escaped it, and it answered non-problem JSON.)
+    Then a POST to one of ``lane_paths`` goes to ``lane``, which may hand it back."""
 
-    def __init__(self, *args: Any, host_headers: Iterable[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        host_headers: Iterable[str],
+        lane: Lane | None = None,
+        lane_paths: Iterable[str] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.host_headers = frozenset(host.lower() for host in host_headers)
+        self.lane = lane
+        self.lane_paths = frozenset(lane_paths)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and _host(scope) not in self.host_headers:
-            await _send_problem(send, 400, "bad_host", "this server does not answer that Host")
-            return
+        if scope["type"] == "http":
+            if _host(scope) not in self.host_headers:
+                await _send_problem(send, 400, "bad_host", "this server does not answer that Host")
+                return
+            if self.lane and scope["method"] == "POST" and scope["path"] in self.lane_paths:
+                routed = super().__call__
+
+                async def route(body: Receive) -> None:
+                    await routed(scope, body, send)
+
+                await self.lane(scope, receive, send, route)
+                return
         await super().__call__(scope, receive, send)
 
 
@@ -84,7 +105,11 @@ def edge_checks(allow: Mapping[str, str]) -> Any:
                 None, status_code=204, headers={"Allow": allow[request.scope["path_template"]]}
             )
         accepted = request.route_handler.opt.get(BODY_MEDIA_TYPE, JSON)
-        if method in BODY_METHODS and _has_body(request) and not _is_a(request, accepted):
+        if (
+            method in BODY_METHODS
+            and _has_body(request)
+            and not media_type_is(request.headers.get("content-type", ""), accepted)
+        ):
             detail = "send the body as application/json (UTF-8)" if accepted == JSON else ""
             raise _NotJson(
                 detail=detail or f"send the body as {accepted}", headers={"Accept": accepted}
@@ -99,8 +124,9 @@ def _has_body(request: Request[Any, Any, Any]) -> bool:
     return "transfer-encoding" in headers or headers.get("content-length", "0") not in ("", "0")
 
 
-def _is_a(request: Request[Any, Any, Any], accepted: str) -> bool:
-    media_type, _, parameters = request.headers.get("content-type", "").partition(";")
+def media_type_is(content_type: str, accepted: str) -> bool:
+    """Whether a Content-Type header names ``accepted`` (and, for JSON, no charset but UTF-8)."""
+    media_type, _, parameters = content_type.partition(";")
     if media_type.strip().lower() != accepted:
         return False
     if accepted != JSON:
@@ -110,3 +136,11 @@ def _is_a(request: Request[Any, Any, Any], accepted: str) -> bool:
         if name.strip().lower() == "charset" and value.strip().strip('"').lower() != "utf-8":
             return False
     return True
+
+
+def security_headers(production: bool) -> dict[str, str]:
+    """What every answer carries besides a document's Content-Security-Policy."""
+    headers = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
+    if production:
+        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    return headers

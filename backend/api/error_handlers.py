@@ -11,18 +11,16 @@ from litestar.exceptions import HTTPException
 from litestar.types import ExceptionHandlersMap
 
 from backend.api.edges import allow_header
-from backend.api.problems import problem, status_of
-from backend.domain.errors import SidewiseError, TooManyRequests
+from backend.api.problems import MEDIA_TYPE, error_problem, problem, problem_body
+from backend.domain.errors import SidewiseError
 
 log = logging.getLogger("sidewise")
 DISCONNECTED = "client disconnected prematurely"  # Litestar's words when a body stops arriving
 
 
 def _sidewise_error(_request: Request[Any, Any, Any], exc: SidewiseError) -> Response[Any]:
-    response = problem(status_of(exc), exc.code, exc.detail, **exc.extra)
-    if isinstance(exc, TooManyRequests):
-        response.headers["Retry-After"] = str(exc.retry_after_s)
-    return response
+    status, body, headers = error_problem(exc)
+    return Response(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
 def _http_error(_request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
@@ -56,9 +54,16 @@ def _undecodable(_request: Request[Any, Any, Any], exc: Exception) -> Response[A
     return problem(400, "malformed", "body is not valid UTF-8 JSON of reasonable depth")
 
 
+def unexpected_problem(method: str, path: str, exc: Exception) -> dict[str, Any]:
+    """Logs what nobody expected; its answer says no more than that."""
+    log.exception("unexpected error on %s %s", method, path, exc_info=exc)
+    detail = "something went wrong on our side; nothing was half-applied"
+    return problem_body(500, "internal", detail)
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem(500, "internal", "something went wrong on our side; nothing was half-applied")
+    body = unexpected_problem(request.method, request.url.path, exc)
+    return Response(body, status_code=500, media_type=MEDIA_TYPE)
 
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {

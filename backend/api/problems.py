@@ -67,6 +67,15 @@ def problem(status: int, code: str, detail: str, **extra: Any) -> Response[dict[
     )
 
 
+def error_problem(error: SidewiseError) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """An expected failure's status, problem body and extra headers."""
+    status = status_of(error)
+    headers = (
+        {"Retry-After": str(error.retry_after_s)} if isinstance(error, TooManyRequests) else {}
+    )
+    return status, problem_body(status, error.code, error.detail, **error.extra), headers
+
+
 def status_of(error: SidewiseError) -> int:
     for kind in type(error).__mro__:
         if kind in STATUS:

@@ -16,7 +16,7 @@ from backend.api.contract import (
     problems,
     success,
 )
-from backend.api.problems import problem
+from backend.api.problems import MEDIA_TYPE, problem_body
 from backend.api.session import AccountDep, ServicesDep, provide_account
 from backend.domain.errors import Malformed
 from sync.wire import PullRequest, PullResponse, PushRequest, PushResponse
@@ -24,11 +24,11 @@ from sync.wire import PullRequest, PullResponse, PushRequest, PushResponse
 MAX_BODY = 256 * 1024
 
 T = TypeVar("T")
-_push_decoder = msgspec.json.Decoder(PushRequest)
-_pull_decoder = msgspec.json.Decoder(PullRequest)
+PUSH_DECODER = msgspec.json.Decoder(PushRequest)
+PULL_DECODER = msgspec.json.Decoder(PullRequest)
 
 
-def _decode(decoder: msgspec.json.Decoder[T], body: bytes) -> T:
+def decode(decoder: msgspec.json.Decoder[T], body: bytes) -> T:
     try:
         return decoder.decode(body)
     except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
@@ -44,6 +44,16 @@ def _pull_body(data: PullRequest) -> PullRequest:
 
 
 _AUTHED = {"account": Provide(provide_account)}
+
+
+def rejected_problem(result: PushResponse) -> dict[str, Any] | None:
+    """A push with rejected ops answers a 422 problem that still carries every op's result: the
+    accepted ones are committed and must not be resent. None when every op was accepted."""
+    rejected = sum(r.status == "rejected" for r in result.results)
+    if not rejected:
+        return None
+    detail = f"{rejected} of {len(result.results)} ops were rejected; the others were accepted"
+    return problem_body(422, "ops_rejected", detail, **msgspec.to_builtins(result))
 
 
 @post(
@@ -63,19 +73,13 @@ _AUTHED = {"account": Provide(provide_account)}
 async def push(
     request: Request[Any, Any, Any], account: AccountDep, services: ServicesDep
 ) -> Response[Any]:
-    """Apply ops; answer per op. Any rejected op makes the reply a 422 problem that still
-    carries every op's result: the accepted ones are committed and must not be resent."""
+    """Apply ops; answer per op."""
     result = await services.push.push(
-        account.account_id, _decode(_push_decoder, await request.body())
+        account.account_id, decode(PUSH_DECODER, await request.body())
     )
-    rejected = sum(r.status == "rejected" for r in result.results)
-    if rejected:
-        return problem(
-            422,
-            "ops_rejected",
-            f"{rejected} of {len(result.results)} ops were rejected; the others were accepted",
-            **msgspec.to_builtins(result),
-        )
+    rejected = rejected_problem(result)
+    if rejected is not None:
+        return Response(rejected, status_code=422, media_type=MEDIA_TYPE)
     return Response(result)
 
 
@@ -92,6 +96,4 @@ async def push(
 async def pull(
     request: Request[Any, Any, Any], account: AccountDep, services: ServicesDep
 ) -> PullResponse:
-    return await services.pull.pull(
-        account.account_id, _decode(_pull_decoder, await request.body())
-    )
+    return await services.pull.pull(account.account_id, decode(PULL_DECODER, await request.body()))

@@ -22,8 +22,11 @@ async def test_security_headers(client) -> None:
     csp = page.headers["content-security-policy"]
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
-    for response in (page, worker, await client.get("/healthz")):
+    problem = await client.get("/api/me")  # a 401 problem, answered by the error handler
+    assert problem.status_code == 401
+    for response in (page, worker, await client.get("/healthz"), problem):
         assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "same-origin"
 
 
 # Every API path with the methods it has (the 405 rows of the bad-input table check the rest).
