@@ -18,7 +18,6 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components
 from litestar.types import Message, Scope
 
-from backend.api import sync_lane
 from backend.api.account_deletion import delete_account
 from backend.api.account_security import AccountSecurityController
 from backend.api.auth import AuthController
@@ -37,6 +36,7 @@ from backend.api.quiet_hours import QuietHoursController
 from backend.api.session import CookiePolicy
 from backend.api.sharing import ClinicianController, SharingController, own_hq
 from backend.api.sync import pull, push
+from backend.api.sync_lane import PATHS as LANE_PATHS
 from backend.api.sync_lane import SyncLane
 from backend.api.your_data import YourDataController
 from backend.db import sessions
@@ -270,7 +270,7 @@ def create_app(
     app = HostCheckedApp(
         host_headers=_host_headers(settings),
         lane=SyncLane(services, csrf, cookie_policy.name, settings.production),
-        lane_paths=sync_lane.PATHS,
+        lane_paths=LANE_PATHS,
         route_handlers=[
             AuthController,
             AccountSecurityController,

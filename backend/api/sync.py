@@ -21,6 +21,8 @@ from backend.api.session import AccountDep, ServicesDep, provide_account
 from backend.domain.errors import Malformed
 from sync.wire import PullRequest, PullResponse, PushRequest, PushResponse
 
+PUSH_PATH = "/api/sync/push"
+PULL_PATH = "/api/sync/pull"
 MAX_BODY = 256 * 1024
 
 T = TypeVar("T")
@@ -57,7 +59,7 @@ def rejected_problem(result: PushResponse) -> dict[str, Any] | None:
 
 
 @post(
-    "/api/sync/push",
+    PUSH_PATH,
     request_max_body_size=MAX_BODY,
     status_code=200,
     dependencies={**_AUTHED, **documented_body(_push_body)},
@@ -84,7 +86,7 @@ async def push(
 
 
 @post(
-    "/api/sync/pull",
+    PULL_PATH,
     request_max_body_size=MAX_BODY,
     status_code=200,
     dependencies={**_AUTHED, **documented_body(_pull_body)},

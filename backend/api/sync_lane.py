@@ -24,15 +24,20 @@ from litestar.types import Receive, Scope, Send
 from backend.api.edges import JSON, media_type_is, security_headers
 from backend.api.error_handlers import unexpected_problem
 from backend.api.problems import MEDIA_TYPE, error_problem
-from backend.api.sync import MAX_BODY, PULL_DECODER, PUSH_DECODER, rejected_problem
+from backend.api.sync import (
+    MAX_BODY,
+    PULL_DECODER,
+    PULL_PATH,
+    PUSH_DECODER,
+    PUSH_PATH,
+    rejected_problem,
+)
 from backend.domain.errors import SidewiseError
 from backend.services.accounts import SignedIn
 from backend.services.container import Services
 from sync.wire import PullRequest, PushRequest
 
-PUSH = "/api/sync/push"
-PULL = "/api/sync/pull"
-PATHS = frozenset({PUSH, PULL})
+PATHS = frozenset({PUSH_PATH, PULL_PATH})
 # What the lane reads from a request; each may appear once, or the route decides.
 _READ = frozenset({b"content-type", b"content-length", b"transfer-encoding", b"cookie"})
 # Session tokens are URL-safe base64 and CSRF tokens hex: a cookie with anything else (quotes,
@@ -67,7 +72,7 @@ class SyncLane:
         if body is None:  # the phone went away mid-upload: nothing to apply, nobody to answer
             return
         try:
-            request = (PUSH_DECODER if scope["path"] == PUSH else PULL_DECODER).decode(body)
+            request = (PUSH_DECODER if scope["path"] == PUSH_PATH else PULL_DECODER).decode(body)
         except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
             await route(_replay(body, receive))  # the route says what is wrong with it
             return
