@@ -84,21 +84,23 @@ def push_body(user: User, ops: list[dict[str, Any]], **fields: Any) -> dict[str,
     return {"device_id": user.device_id, "schema": 1, "ops": ops, **fields}
 
 
-def set_ops(user: User, record_id: str, now: int) -> list[dict[str, Any]]:
+async def pushed_set(user: User, lane: Watched, record_id: str) -> list[dict[str, Any]]:
+    """A set's three ops, pushed through the lane and applied."""
+    now = int(time.time() * 1000)
     values = [("exercise", "single-arm-db-row"), ("side", "left"), ("reps", 8)]
-    return [user.op("set", record_id, field, value, now) for field, value in values]
+    ops = [user.op("set", record_id, field, value, now) for field, value in values]
+    first = await via_lane(user, "/api/sync/push", msgspec.json.encode(push_body(user, ops)))
+    assert first.status_code == 200, first.text
+    assert [r["status"] for r in first.json()["results"]] == ["applied"] * 3
+    assert lane.routed == 0
+    return ops
 
 
 async def test_a_push_and_a_pull_are_answered_as_the_route_answers(
     new_user: Callable[[str], Awaitable[User]], lane: Watched
 ) -> None:
     user = await new_user("lane@example.com")
-    now = int(time.time() * 1000)
-    ops = set_ops(user, "0190a000-0000-7000-8000-000000000001", now)
-    first = await via_lane(user, "/api/sync/push", msgspec.json.encode(push_body(user, ops)))
-    assert first.status_code == 200, first.text
-    assert [r["status"] for r in first.json()["results"]] == ["applied"] * 3
-    assert lane.routed == 0
+    ops = await pushed_set(user, lane, "0190a000-0000-7000-8000-000000000001")
     # Sent again, every op is a duplicate, whichever way it comes.
     again = await same_both_ways(user, lane, "/api/sync/push", push_body(user, ops))
     assert [r["status"] for r in again.json()["results"]] == ["duplicate"] * 3
@@ -113,10 +115,7 @@ async def test_rejected_ops_and_errors_are_answered_as_the_route_answers(
     app: Litestar, new_user: Callable[[str], Awaitable[User]], lane: Watched
 ) -> None:
     user = await new_user("lane@example.com")
-    now = int(time.time() * 1000)
-    ops = set_ops(user, "0190a000-0000-7000-8000-000000000002", now)
-    kept = await via_lane(user, "/api/sync/push", msgspec.json.encode(push_body(user, ops)))
-    assert kept.status_code == 200, kept.text
+    ops = await pushed_set(user, lane, "0190a000-0000-7000-8000-000000000002")
     ops[1] = {**ops[1], "hlc": ops[1]["hlc"][:-16] + "0" * 16}  # another device's stamp
     rejected = await same_both_ways(user, lane, "/api/sync/push", push_body(user, ops))
     assert (rejected.status_code, rejected.json()["code"]) == (422, "ops_rejected")

@@ -46,10 +46,14 @@ def log_last_time(page: Page) -> None:
             log_set(page, "right", right_reps, right_kg)
 
 
-def make_routine(page: Page) -> None:
+def open_new_routine(page: Page) -> None:
     tab(page, "workout")
     page.get_by_test_id("nav-routines").click()
     page.get_by_test_id("routine-new").click()
+
+
+def make_routine(page: Page) -> None:
+    open_new_routine(page)
     # Typing starts in the name, though the search is open below it; the search takes the focus
     # when a tap opens it.
     expect(page.get_by_test_id("routine-name")).to_be_focused()
@@ -259,9 +263,7 @@ def test_a_routines_errors_point_at_what_is_wrong(
 ) -> None:
     context: BrowserContext = phones()  # type: ignore[operator]
     page = signed_up(context, server.base_url, email)
-    tab(page, "workout")
-    page.get_by_test_id("nav-routines").click()
-    page.get_by_test_id("routine-new").click()
+    open_new_routine(page)
     name = page.get_by_test_id("routine-name")
     error = page.get_by_role("alert")
     page.get_by_test_id("routine-save").click()
