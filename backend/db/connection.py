@@ -22,6 +22,7 @@ class PgConnection:
     """PostgreSQL's asyncpg connection, held by a unit of work inside its own transaction."""
 
     raw: Any  # asyncpg.Connection: asyncpg ships no type information
+    turn_of: int | None = None  # the account whose turn the transaction took as it began
 
 
 Connection = AsyncConnection | RawConnection | PgConnection

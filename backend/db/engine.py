@@ -27,6 +27,7 @@ from sqlalchemy.pool import PoolResetState
 from backend.db.connection import Connection, PgConnection, RawConnection
 from backend.db.reader_threads import LoopReader, ReaderBusy, ReaderThreads
 from backend.db.schema import head_revision, serves, stamped_revision
+from backend.db.sync_store import begin_with_turn
 
 T = TypeVar("T")
 Work = Callable[[Any], Awaitable[Any]]
@@ -91,7 +92,11 @@ class Database:
             yield conn
 
     async def write_unit(
-        self, work: Callable[[Connection], Coroutine[Any, Any, T]], weight: int = 1
+        self,
+        work: Callable[[Connection], Coroutine[Any, Any, T]],
+        weight: int = 1,
+        *,
+        turn_of: int | None = None,
     ) -> T:
         """Run ``work``, a unit that only runs ``backend.db`` statements, in a write transaction
         that concurrent callers may share; the result is returned only after the commit.
@@ -101,15 +106,34 @@ class Database:
         writer's own thread over the raw connection, so their statements cost no thread hop
         each; ``weight`` (e.g. its op count) bounds the group a unit joins. On PostgreSQL each
         gets its own transaction (sharing would hold several accounts' row locks at once) on the
-        pooled connection's asyncpg driver.
+        pooled connection's asyncpg driver; ``turn_of`` names an account whose turn
+        (``sync_store.lock_account``) the unit takes, which is then taken with the BEGIN.
         """
         if self._group is None:
-            async with self.writer.connect() as conn:
-                raw = await _driver_of(conn)
-                async with raw.transaction():
-                    return await work(PgConnection(raw))
+            return await self._pg_unit(work, turn_of)
         result: T = await self._group.submit(work, weight=weight)
         return result
+
+    async def _pg_unit(
+        self, work: Callable[[Connection], Coroutine[Any, Any, T]], turn_of: int | None
+    ) -> T:
+        # The pool's own connection and our own BEGIN: a SQLAlchemy Connection around it and
+        # asyncpg's transaction object each cost more than they do here, and the BEGIN can
+        # carry the account's lock in the same round trip.
+        pooled = await self.writer.raw_connection()
+        try:
+            raw: Any = pooled.driver_connection
+            await raw.execute("BEGIN" if turn_of is None else begin_with_turn(turn_of))
+            try:
+                result = await work(PgConnection(raw, turn_of))
+            except BaseException:
+                if not raw.is_closed():
+                    await raw.execute("ROLLBACK")
+                raise
+            await raw.execute("COMMIT")
+            return result
+        finally:
+            pooled.close()
 
     async def write_units(
         self, works: Sequence[Callable[[Connection], Coroutine[Any, Any, T]]]
@@ -300,9 +324,14 @@ class _GroupCommit:
 
     async def _run(self, jobs: list[_Job]) -> None:
         try:
-            async with self.db.writer.connect() as conn:
-                thread = await _driver_of(conn)
+            # The pool's own connection, not a SQLAlchemy Connection around it: building and
+            # closing one costs more than the hop to the writer's thread.
+            pooled = await self.db.writer.raw_connection()
+            try:
+                thread: Any = pooled.driver_connection
                 outcomes = await thread._execute(_units_in_one_transaction, thread._conn, jobs)
+            finally:
+                pooled.close()
         except BaseException as exc:
             for job in jobs:
                 if not job.future.done():

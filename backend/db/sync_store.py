@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any, NamedTuple
 
-from backend.db.connection import Connection
+from backend.db.connection import Connection, PgConnection
 from backend.db.driver import bigint, bulk, execute_many, fetch, ids, is_pg, text
 from backend.db.driver import execute as run
 
@@ -69,8 +69,19 @@ async def lock_account(conn: Connection, account_id: int) -> None:
     transaction-scoped advisory lock keyed by the account id: unlike a row lock it assigns no
     transaction id, so a push that ends up writing nothing commits without a WAL flush.
     """
+    if isinstance(conn, PgConnection) and conn.turn_of == account_id:
+        return  # taken with the transaction's BEGIN (``begin_with_turn``)
     if is_pg(conn):
-        await run(conn, "SELECT pg_advisory_xact_lock(?)", (account_id,))
+        await run(conn, _ACCOUNT_LOCK, (account_id,))
+
+
+_ACCOUNT_LOCK = "SELECT pg_advisory_xact_lock(?)"
+
+
+def begin_with_turn(account_id: int) -> str:
+    """PostgreSQL: BEGIN and ``lock_account`` as one round trip (a simple query of two
+    statements, so the id is written in: an ``int``, never text)."""
+    return f"BEGIN; {_ACCOUNT_LOCK.replace('?', str(int(account_id)))}"
 
 
 _OP_READ = "op_id, account_id, record_type, record_id, field, value, hlc"

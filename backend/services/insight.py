@@ -44,7 +44,9 @@ class Insight:
         Idempotent: judging an unchanged history on the same day writes nothing. A unit of
         work like a push: on SQLite it runs on the writer's thread and shares a push's commit.
         """
-        written: int = await self.db.write_unit(lambda conn: self._judge(conn, account_id))
+        written: int = await self.db.write_unit(
+            lambda conn: self._judge(conn, account_id), turn_of=account_id
+        )
         return written
 
     async def evaluate_all(self, account_ids: Sequence[int]) -> list[int | Exception]:

@@ -46,6 +46,7 @@ class SyncPush:
             applied = await self.db.write_unit(
                 lambda conn: apply_changes(conn, account_id, request.device_id, batch, now),
                 weight=len(checked),
+                turn_of=account_id,
             )
             # From the commit to the reply only steps that cannot fail: the clock follows the
             # ops this batch acknowledged (never one it refused), the rest is building the reply.

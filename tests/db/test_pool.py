@@ -130,3 +130,44 @@ async def test_postgres_plans_each_run_of_a_statement_for_its_parameters(pg_url:
         assert (generic, custom) == (0, 8)
     finally:
         await db.dispose()
+
+
+async def test_a_postgres_unit_takes_its_accounts_turn_with_its_begin(pg_url: str) -> None:
+    db = Database(pg_url, pool_size=1)
+    held = (
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+        "AND objid = 4242 AND pid = pg_backend_pid()"
+    )
+
+    async def turn(conn: Connection) -> int:
+        await sync_store.lock_account(conn, 4242)  # already held: no second statement
+        ((count,),) = await fetch(conn, held, ())
+        return int(count)
+
+    try:
+        assert await db.write_unit(turn, turn_of=4242) == 1
+        assert await db.read_unit(turn) == 0  # no turn asked: none held
+    finally:
+        await db.dispose()
+
+
+async def test_a_failed_postgres_unit_is_rolled_back_and_its_connection_reused(
+    pg_url: str,
+) -> None:
+    db = Database(pg_url, pool_size=1)
+
+    async def insert_then_fail(conn: Connection) -> None:
+        await fetch(
+            conn,
+            "INSERT INTO device (node_id, account_id, created_at_ms) "
+            "VALUES ('cd', 1, 0) RETURNING node_id",
+            (),
+        )
+        raise RuntimeError("the unit fails after writing")
+
+    try:
+        with pytest.raises(RuntimeError, match="after writing"):
+            await db.write_unit(insert_then_fail, turn_of=1)
+        assert await db.write_unit(_count_devices) == 0
+    finally:
+        await db.dispose()
