@@ -107,7 +107,8 @@ class Database:
         each; ``weight`` (e.g. its op count) bounds the group a unit joins. On PostgreSQL each
         gets its own transaction (sharing would hold several accounts' row locks at once) on the
         pooled connection's asyncpg driver; ``turn_of`` names an account whose turn
-        (``sync_store.lock_account``) the unit takes, which is then taken with the BEGIN.
+        (``sync_store.lock_account``) the unit takes, which is then taken with the BEGIN
+        (SQLite's one writer gives every unit its turn).
         """
         if self._group is None:
             return await self._pg_unit(work, turn_of)
@@ -117,12 +118,11 @@ class Database:
     async def _pg_unit(
         self, work: Callable[[Connection], Coroutine[Any, Any, T]], turn_of: int | None
     ) -> T:
-        # The pool's own connection and our own BEGIN: a SQLAlchemy Connection around it and
-        # asyncpg's transaction object each cost more than they do here, and the BEGIN can
-        # carry the account's lock in the same round trip.
+        # The pool's own connection and a plain BEGIN: a SQLAlchemy Connection around it costs
+        # more than a round trip, and the BEGIN can carry the account's lock.
         pooled = await self.writer.raw_connection()
+        raw: Any = pooled.driver_connection
         try:
-            raw: Any = pooled.driver_connection
             await raw.execute("BEGIN" if turn_of is None else begin_with_turn(turn_of))
             try:
                 result = await work(PgConnection(raw, turn_of))

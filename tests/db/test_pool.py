@@ -171,3 +171,28 @@ async def test_a_failed_postgres_unit_is_rolled_back_and_its_connection_reused(
         assert await db.write_unit(_count_devices) == 0
     finally:
         await db.dispose()
+
+
+async def test_a_postgres_unit_cancelled_mid_statement_leaves_nothing_behind(pg_url: str) -> None:
+    db = Database(pg_url, pool_size=1)
+
+    async def insert_then_wait(conn: Connection) -> None:
+        await fetch(
+            conn,
+            "INSERT INTO device (node_id, account_id, created_at_ms) "
+            "VALUES ('ef', 1, 0) RETURNING node_id",
+            (),
+        )
+        await fetch(conn, "SELECT pg_sleep(30)", ())
+
+    try:
+        unit = asyncio.create_task(db.write_unit(insert_then_wait, turn_of=1))
+        await asyncio.sleep(0.5)
+        unit.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await unit
+        async with asyncio.timeout(10):
+            assert await db.write_unit(_count_devices) == 0
+            assert await db.write_unit(_count_devices) == 0  # the pool's connection works
+    finally:
+        await db.dispose()
