@@ -118,8 +118,9 @@ class Database:
     async def _pg_unit(
         self, work: Callable[[Connection], Coroutine[Any, Any, T]], turn_of: int | None
     ) -> T:
-        # The pool's own connection and a plain BEGIN: a SQLAlchemy Connection around it costs
-        # more than a round trip, and the BEGIN can carry the account's lock.
+        # The pool's own connection and a plain BEGIN: building and closing a SQLAlchemy
+        # Connection around it cost about as much as a round trip, and the BEGIN can carry the
+        # account's lock.
         pooled = await self.writer.raw_connection()
         raw: Any = pooled.driver_connection
         try:
