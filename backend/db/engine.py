@@ -168,8 +168,11 @@ class Database:
         connection, which costs less than the hop, and hops only if it met a lock.
         """
         if self._readers is None or self._loop_reader is None:
-            async with self.reader.connect() as conn:
-                return await work(PgConnection(await _driver_of(conn)))
+            pooled = await self.reader.raw_connection()  # as ``_pg_unit``, no Connection around it
+            try:
+                return await work(PgConnection(pooled.driver_connection))
+            finally:
+                pooled.close()
         unit = partial(_read_in_one_transaction, work=work)
         if small:
             try:
