@@ -8,12 +8,10 @@ PostgreSQL shares one pool for both.
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,13 +22,13 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import PoolResetState
 
-from backend.db.connection import Connection, PgConnection, RawConnection
+from backend.db.connection import Connection, PgConnection
+from backend.db.group_commit import GroupCommit, Work, outcome, run_now
 from backend.db.reader_threads import LoopReader, ReaderBusy, ReaderThreads
 from backend.db.schema import head_revision, serves, stamped_revision
 from backend.db.sync_store import begin_with_turn
 
 T = TypeVar("T")
-Work = Callable[[Any], Awaitable[Any]]
 
 # The busy timeout first: setting the journal mode takes a lock, and a connection opened while
 # another holds one would otherwise fail at once with "database is locked".
@@ -60,7 +58,7 @@ class Database:
             ensure_sqlite_dir(url)
             self.writer = _sqlite_engine(url, pool_size=1, query_only=False)
             self.reader = _sqlite_engine(url, pool_size=READERS, query_only=True)
-            self._group: _GroupCommit | None = _GroupCommit(self)
+            self._group: GroupCommit | None = GroupCommit(self.writer)
             path = make_url(url).database or ""
             self._readers: ReaderThreads | None = ReaderThreads(
                 partial(_open_reader, path), size=READERS
@@ -155,7 +153,7 @@ class Database:
                     outcomes.append(exc)
             return outcomes
         jobs = await self._group.settle([(work, 1) for work in works])
-        return [_outcome(job.future) for job in jobs]
+        return [outcome(job.future) for job in jobs]
 
     async def read_unit(
         self, work: Callable[[Connection], Coroutine[Any, Any, T]], *, small: bool = False
@@ -285,127 +283,11 @@ def _ping_when_idle(engine: AsyncEngine) -> None:
         record.info["returned_at"] = time.monotonic()
 
 
-class _GroupCommit:
-    """Leader/follower group commit: whoever takes the writer runs the queued jobs.
-
-    A group is bounded in jobs and in weight (a push weighs its op count), so one commit never
-    holds the writer for long. Units of work (``write_unit``) run on the thread that owns the
-    writer's raw connection: a group's BEGIN, every unit in its savepoint and the COMMIT are one
-    hop to that thread.
-    """
-
-    def __init__(self, db: Database, max_jobs: int = 64, max_weight: int = 4096) -> None:
-        self.db = db
-        self.max_jobs = max_jobs
-        self.max_weight = max_weight
-        self._queue: list[_Job] = []
-        self._writer = asyncio.Lock()
-
-    async def submit(self, work: Work, *, weight: int) -> Any:
-        (job,) = await self.settle([(work, weight)])
-        return job.future.result()
-
-    async def settle(self, units: list[tuple[Work, int]]) -> list[_Job]:
-        """Queue the units together and return their jobs once every one is settled."""
-        loop = asyncio.get_running_loop()
-        jobs = [_Job(work, loop.create_future(), weight) for work, weight in units]
-        self._queue.extend(jobs)
-        while not all(job.future.done() for job in jobs):
-            async with self._writer:
-                if not all(job.future.done() for job in jobs):
-                    # Shielded: a leader whose request is cancelled still settles its followers.
-                    await asyncio.shield(asyncio.ensure_future(self._run(self._take())))
-        return jobs
-
-    def _take(self) -> list[_Job]:
-        taken, weight = 0, 0
-        for job in self._queue:
-            if taken and (taken == self.max_jobs or weight + job.weight > self.max_weight):
-                break
-            taken, weight = taken + 1, weight + job.weight
-        jobs, self._queue = self._queue[:taken], self._queue[taken:]
-        return jobs
-
-    async def _run(self, jobs: list[_Job]) -> None:
-        try:
-            # The pool's own connection, not a SQLAlchemy Connection around it: building and
-            # closing one costs more than the hop to the writer's thread.
-            pooled = await self.db.writer.raw_connection()
-            try:
-                thread: Any = pooled.driver_connection
-                outcomes = await thread._execute(_units_in_one_transaction, thread._conn, jobs)
-            finally:
-                pooled.close()
-        except BaseException as exc:
-            for job in jobs:
-                if not job.future.done():
-                    job.future.set_exception(exc)
-            if not isinstance(exc, Exception):
-                raise
-            return
-        for (ok, value), job in zip(outcomes, jobs, strict=True):
-            if ok:
-                job.future.set_result(value)
-            else:
-                job.future.set_exception(value)
-
-
-@dataclass
-class _Job:
-    work: Work
-    future: asyncio.Future[Any]
-    weight: int
-
-
-def _outcome(future: asyncio.Future[Any]) -> Any:
-    """A settled unit's result or the ``Exception`` it failed with; anything else it ended with
-    (a cancellation, an interrupt) is raised, never handed back as a value."""
-    exc = future.exception()
-    return exc if isinstance(exc, Exception) else future.result()
-
-
 async def _driver_of(conn: AsyncConnection) -> Any:
     """The driver's connection under SQLAlchemy's pooled one: aiosqlite's, whose thread owns the
     raw connection, or asyncpg's. A transaction begun on asyncpg's directly is unknown to
     SQLAlchemy, whose reset on return to the pool then has nothing to undo."""
     return (await conn.get_raw_connection()).driver_connection
-
-
-def run_now(work: Work, raw: sqlite3.Connection) -> Any:
-    """Run a unit of work to its end on the calling thread.
-
-    Statements on a ``RawConnection`` complete without suspending, so the coroutine finishes on
-    its first step; one that waits for anything else is a bug, refused rather than left hanging.
-    """
-    coroutine = work(RawConnection(raw))
-    assert isinstance(coroutine, Coroutine)
-    try:
-        coroutine.send(None)
-    except StopIteration as done:
-        return done.value
-    coroutine.close()
-    raise RuntimeError("a unit of work awaited something other than its statements")
-
-
-def _units_in_one_transaction(raw: sqlite3.Connection, jobs: list[_Job]) -> list[tuple[bool, Any]]:
-    """On the writer's thread: one transaction, each unit in its own savepoint."""
-    outcomes: list[tuple[bool, Any]] = []
-    raw.execute("BEGIN IMMEDIATE")
-    try:
-        for job in jobs:
-            raw.execute("SAVEPOINT unit")
-            try:
-                outcomes.append((True, run_now(job.work, raw)))
-            except Exception as exc:  # one failing push must not sink the others
-                raw.execute("ROLLBACK TO unit")
-                outcomes.append((False, exc))
-            raw.execute("RELEASE unit")
-        raw.execute("COMMIT")
-    except BaseException:
-        if raw.in_transaction:
-            raw.execute("ROLLBACK")
-        raise
-    return outcomes
 
 
 def _read_in_one_transaction(raw: sqlite3.Connection, work: Work) -> Any:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from litestar import Litestar
 
-from backend.db import engine
+from backend.db import group_commit
 from backend.domain.symmetry import ASYMMETRY, LSI_UNINJURED
 from backend.services.container import Services
 from tests.conftest import open_client
@@ -189,14 +189,14 @@ async def test_a_batch_shares_one_commit_on_sqlite_and_a_failure_stays_its_own(
         return await standing(conn, account, now)
 
     groups: list[int] = []
-    units_in_one_transaction = engine._units_in_one_transaction
+    units_in_one_transaction = group_commit._units_in_one_transaction
 
     def counted(raw: Any, jobs: list[Any]) -> Any:
         groups.append(len(jobs))
         return units_in_one_transaction(raw, jobs)
 
     monkeypatch.setattr(insight, "standing", breaks_for_the_second)
-    monkeypatch.setattr(engine, "_units_in_one_transaction", counted)
+    monkeypatch.setattr(group_commit, "_units_in_one_transaction", counted)
     with caplog.at_level(logging.ERROR, logger="sidewise.insight"):
         await evaluated(app, lambda: asyncio.sleep(0))
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from backend.db import engine
+from backend.db import group_commit
 from backend.db.connection import Connection
 from backend.db.driver import execute
 from backend.db.engine import Database
@@ -30,14 +30,14 @@ async def test_units_share_commits_and_a_failing_unit_rolls_back_alone(
 ) -> None:
     """Units of work (pushes) on the writer: one savepoint each inside a shared transaction."""
     commits = 0
-    original = engine._units_in_one_transaction
+    original = group_commit._units_in_one_transaction
 
     def counting(*args: Any) -> Any:
         nonlocal commits
         commits += 1
         return original(*args)
 
-    monkeypatch.setattr(engine, "_units_in_one_transaction", counting)
+    monkeypatch.setattr(group_commit, "_units_in_one_transaction", counting)
 
     async def job(number: int) -> int:
         async def work(conn: Connection) -> int:

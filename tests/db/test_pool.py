@@ -102,6 +102,11 @@ async def test_a_sqlite_connection_returned_inside_a_transaction_is_rolled_back(
         await db.dispose()
 
 
+async def _insert_device(conn: Connection, node_id: str) -> None:
+    sql = "INSERT INTO device (node_id, account_id, created_at_ms) VALUES (?, 1, 0) RETURNING 1"
+    await fetch(conn, sql, (node_id,))
+
+
 async def _count_devices(conn: Connection) -> int:
     ((count,),) = await fetch(conn, "SELECT count(*) FROM device", ())
     return int(count)
@@ -157,12 +162,7 @@ async def test_a_failed_postgres_unit_is_rolled_back_and_its_connection_reused(
     db = Database(pg_url, pool_size=1)
 
     async def insert_then_fail(conn: Connection) -> None:
-        await fetch(
-            conn,
-            "INSERT INTO device (node_id, account_id, created_at_ms) "
-            "VALUES ('cd', 1, 0) RETURNING node_id",
-            (),
-        )
+        await _insert_device(conn, "cd")
         raise RuntimeError("the unit fails after writing")
 
     try:
@@ -177,12 +177,7 @@ async def test_a_postgres_unit_cancelled_mid_statement_leaves_nothing_behind(pg_
     db = Database(pg_url, pool_size=1)
 
     async def insert_then_wait(conn: Connection) -> None:
-        await fetch(
-            conn,
-            "INSERT INTO device (node_id, account_id, created_at_ms) "
-            "VALUES ('ef', 1, 0) RETURNING node_id",
-            (),
-        )
+        await _insert_device(conn, "ef")
         await fetch(conn, "SELECT pg_sleep(30)", ())
 
     try:
