@@ -135,10 +135,11 @@ class Database:
             pooled.close()
 
     async def write_units(
-        self, works: Sequence[Callable[[Connection], Coroutine[Any, Any, T]]]
+        self, works: Sequence[tuple[Callable[[Connection], Coroutine[Any, Any, T]], int | None]]
     ) -> list[T | Exception]:
-        """Run independent units of work, each with ``write_unit``'s guarantees, and return each
-        one's result or exception in its place: one that fails rolls back alone.
+        """Run independent units of work, each given with the account whose turn it takes (or
+        None), with ``write_unit``'s guarantees, and return each one's result or exception in
+        its place: one that fails rolls back alone.
 
         On SQLite they are queued for the writer together, so they share group commits (one
         fsync for up to 64) however idle the writer is; on PostgreSQL they run one after
@@ -146,13 +147,13 @@ class Database:
         """
         if self._group is None:
             outcomes: list[T | Exception] = []
-            for work in works:
+            for work, turn_of in works:
                 try:
-                    outcomes.append(await self.write_unit(work))
+                    outcomes.append(await self.write_unit(work, turn_of=turn_of))
                 except Exception as exc:
                     outcomes.append(exc)
             return outcomes
-        jobs = await self._group.settle([(work, 1) for work in works])
+        jobs = await self._group.settle([(work, 1) for work, _turn in works])
         return [outcome(job.future) for job in jobs]
 
     async def read_unit(

@@ -53,7 +53,10 @@ class Insight:
         """``evaluate`` for each account, in its place its number of ops written or the reason it
         failed (that account's unit alone is rolled back); on SQLite they share commits."""
         return await self.db.write_units(
-            [partial(self._judge, account_id=account_id) for account_id in account_ids]
+            [
+                (partial(self._judge, account_id=account_id), account_id)
+                for account_id in account_ids
+            ]
         )
 
     async def _judge(self, conn: Connection, account_id: int) -> int:

@@ -67,11 +67,13 @@ class SyncPull:
 
         async def read(conn: Connection) -> tuple[int, str, list[PageRow]]:
             """The counter and at most a page in one snapshot: a small unit of reads."""
-            seq, epoch = await pull_pages.counter(conn, account_id)
-            after = (0, "", "")
-            if cursor is not None and not resets(seq, epoch):
-                after = (cursor.seq, cursor.record_id, cursor.field)
-            page = await pull_pages.page_after(conn, account_id, after, request.limit + 1)
+            start = (0, "", "")
+            after = start if cursor is None else (cursor.seq, cursor.record_id, cursor.field)
+            seq, epoch, page = await pull_pages.counter_and_page(
+                conn, account_id, after, request.limit + 1
+            )
+            if resets(seq, epoch):  # rare: read from the start of this history instead
+                page = await pull_pages.page_after(conn, account_id, start, request.limit + 1)
             return seq, epoch, page
 
         seq, epoch, rows = await self.db.read_unit(read, small=True)
