@@ -30,7 +30,7 @@ from bench.stats import (
     MachineCpu,
     own_cpu_s,
     postgres_cpu_s,
-    process_cpu_s,
+    session_cpu_s,
 )
 from sync.wire import Op
 
@@ -138,7 +138,7 @@ class Bench:
     async def _timed(self, loops: list[Callable[[Samples], object]]) -> Round:
         samples = Samples()
         pid = self.server.proc.pid  # type: ignore[union-attr]
-        server0, client0, machine = process_cpu_s(pid), own_cpu_s(), MachineCpu()
+        server0, client0, machine = session_cpu_s(pid), own_cpu_s(), MachineCpu()
         postgres0 = postgres_cpu_s()
         began = time.perf_counter()
         await asyncio.gather(*(loop(samples) for loop in loops))  # type: ignore[misc]
@@ -146,7 +146,7 @@ class Bench:
         return Round(
             elapsed,
             samples,
-            (process_cpu_s(pid) - server0) / elapsed,
+            (session_cpu_s(pid) - server0) / elapsed,
             (own_cpu_s() - client0) / elapsed,
             machine.cores(),
             (postgres_cpu_s() - postgres0) / elapsed,

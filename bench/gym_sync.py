@@ -19,7 +19,9 @@ sync as the floor's push and pull (no HTTP), so the p99 goal reads against what 
 and driver alone give on this machine.
 
 The load generator is this process and the server another (``sidewise serve``); both share the
-machine's cores, so the CPU each used is printed. The phones speak HTTP through
+machine's cores, so the CPU each used is printed. On PostgreSQL ``--workers`` runs the server
+as several processes, as ``deploy/README.md`` sizes it for a host of its own (SQLite keeps one
+writer, so one process); the server's CPU is that of all of them. The phones speak HTTP through
 ``bench.lean_http`` (one keep-alive connection each), so the client's own CPU takes as little of
 the shared cores, and of each timed request, as it can. Goals: closed loop ≥ 0.5 of the floor's
 syncs/s; Poisson sync p99 ≤ 25 ms.
@@ -104,9 +106,13 @@ def run_engine(engine: str, tmp: Path, args: argparse.Namespace) -> Results:
     with (
         throwaway_postgres(base) as url,
         throwaway_postgres(base) as floor_url,
-        ServerProcess(tmp / "data", url) as server,
+        ServerProcess(tmp / "data", url, workers=args.workers) as server,
     ):
         return run_server(server, floor_url, args)
+
+
+def workers(engine: str, args: argparse.Namespace) -> int:
+    return 1 if engine == "sqlite" else int(args.workers)
 
 
 def run_server(server: ServerProcess, floor_at: Path | str, args: argparse.Namespace) -> Results:
@@ -160,7 +166,8 @@ def report(engine: str, results: Results, args: argparse.Namespace) -> None:
     health_s = median([r.rate for r in closed_health])
     pages = sum(r.samples.pages for r in closed_sync) / sum(len(r.samples.ops) for r in closed_sync)
     print(
-        f"{engine}: {args.devices} devices (one account each) × ({args.ops}-op push + pull)\n"
+        f"{engine}: {args.devices} devices (one account each) × ({args.ops}-op push + pull), "
+        f"{workers(engine, args)} server process(es)\n"
         f"  closed loop, {args.devices} in flight, median of {len(closed_sync)} rounds × "
         f"{args.seconds:g} s:\n"
         f"    syncs/s {syncs_s:,.0f} ({requests_s:,.0f} requests/s, {pages:.2f} pulls per sync); "
@@ -235,6 +242,12 @@ def main(argv: list[str] | None = None) -> None:
         "--mean-interval", type=float, default=2.0, help="Poisson: mean seconds between syncs"
     )
     parser.add_argument("--poisson-seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="PostgreSQL: server processes (SIDEWISE_WORKERS; SQLite always runs one)",
+    )
     parser.add_argument("--poisson-rounds", type=int, default=2, help="0 skips the Poisson part")
     parser.add_argument(
         "--no-analyze",
@@ -251,10 +264,12 @@ def main(argv: list[str] | None = None) -> None:
         and 0.1 <= args.mean_interval <= 60
         and 1 <= args.poisson_seconds <= 120
         and 0 <= args.poisson_rounds <= 20
+        and 1 <= args.workers <= 16
     ):
         parser.error(
             "--devices 1..512, --ops 9..1000, --seconds 0.5..60, --rounds 1..20, "
-            "--mean-interval 0.1..60, --poisson-seconds 1..120, --poisson-rounds 0..20"
+            "--mean-interval 0.1..60, --poisson-seconds 1..120, --poisson-rounds 0..20, "
+            "--workers 1..16"
         )
     for_each_engine(
         args.engine,

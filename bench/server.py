@@ -62,11 +62,13 @@ class ServerProcess:
         *,
         port: int | None = None,
         throttled: bool = False,
+        workers: int = 1,
     ) -> None:
         self.data_dir = data_dir
         self.database_url = database_url
         self.port = port or free_port()
         self.throttled = throttled
+        self.workers = workers  # more than 1 on PostgreSQL only
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
         self.kills = 0
@@ -97,6 +99,7 @@ class ServerProcess:
             SIDEWISE_HOST=HOST,
             SIDEWISE_PORT=str(self.port),
             SIDEWISE_LOG_LEVEL="warning",
+            SIDEWISE_WORKERS=str(self.workers),
         )
         if not self.throttled:
             env.update(UNTHROTTLED)

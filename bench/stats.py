@@ -40,6 +40,21 @@ def process_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def session_cpu_s(sid: int) -> float:
+    """CPU seconds used so far by the processes of one session: a server started in its own
+    session (``bench.server``) with its workers."""
+    total = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            if int(fields[3]) == sid:  # field 6, the session id
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (FileNotFoundError, ProcessLookupError):  # ended meanwhile
+            continue
+    return total
+
+
 def postgres_cpu_s() -> float:
     """CPU seconds used so far by this machine's PostgreSQL processes (the local server's
     backends, autovacuum and writers; 0.0 where none is local)."""
