@@ -189,3 +189,22 @@ def new_set_ops(stamper: Stamper, now_ms: int) -> list[Op]:
     return [
         stamper.op(record_id, field, set_value(stamper.rng, field), now_ms) for field in SET_FIELDS
     ]
+
+
+# Sets a gym phone may still edit: its last ten.
+RECENT_SETS = 10
+
+
+def gym_sync_ops(stamper: Stamper, recent: list[str], count: int, now_ms: int) -> list[Op]:
+    """One gym sync's ``count`` ops: new sets of eight fields while they fit, then edits (reps,
+    weight or note) of the phone's ``recent`` sets, which this keeps up to date."""
+    ops: list[Op] = []
+    while len(ops) + len(SET_FIELDS) <= count:
+        new = new_set_ops(stamper, now_ms)
+        recent[:] = [*recent[1 - RECENT_SETS :], new[0].record_id]
+        ops.extend(new)
+    rng = stamper.rng
+    while len(ops) < count and recent:
+        field = rng.choice(("reps", "weight_g", "note"))
+        ops.append(stamper.op(rng.choice(recent), field, set_value(rng, field), now_ms))
+    return ops

@@ -4,9 +4,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import msgspec
 
 from backend.db.daily_rows import row_of
 from backend.db.weekly import COLUMNS as WEEK_COLUMNS
@@ -63,9 +65,22 @@ OPS_SQL = (
 
 
 class Plan:
-    """The rows one push writes, worked out before the transaction opens."""
+    """The rows one push writes, worked out before the transaction opens.
 
-    def __init__(self, account_id: int, device_id: str, ops: Sequence[Op], now_ms: int) -> None:
+    ``stored`` holds the columns of sets the account already has, as the floor last wrote
+    them (``merged`` of earlier plans): the floor's ops are its accounts' only writes, each
+    stamped after the last, so an op always wins over what is stored and an edit's
+    ``logged_set`` row is the stored set with the edited fields.
+    """
+
+    def __init__(
+        self,
+        account_id: int,
+        device_id: str,
+        ops: Sequence[Op],
+        now_ms: int,
+        stored: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
         self.account_id = account_id
         self.ops = [
             (
@@ -88,20 +103,34 @@ class Plan:
             if current is None or merge_key(row[7], row[6]) > merge_key(current[5], current[4]):
                 winners[key] = (row[4], row[5], account_id, row[3], row[6], row[7])
         self.fields = list(winners.values())
-        sets: dict[str, dict[str, Any]] = {}
-        for op in ops:
-            if op.record_type == "set" and op.field in SET_FIELDS:
-                sets.setdefault(op.record_id, {})[SET_FIELDS[op.field]] = op.value
+        stored = stored or {}
+        # set id -> its columns after this push, and the columns before it of those stored
+        self.merged: dict[str, dict[str, Any]] = {}
+        self.before: dict[str, Mapping[str, Any]] = {}
+        for record_id, field, _account, record_type, value, _hlc in self.fields:
+            if record_type != "set" or field not in SET_FIELDS:
+                continue
+            if record_id not in self.merged:
+                self.merged[record_id] = dict(stored.get(record_id, {}))
+                if record_id in stored:
+                    self.before[record_id] = stored[record_id]
+            self.merged[record_id][SET_FIELDS[field]] = msgspec.json.decode(value)
         self.sets = [
             (set_id, account_id, *(values.get(c) for c in SET_FIELDS.values()))
-            for set_id, values in sets.items()
+            for set_id, values in self.merged.items()
         ]
 
     def days(self, zone: ZoneInfo) -> tuple[list[tuple[str, Any]], list[tuple[str, int, int]]]:
-        """The touched (exercise, day) keys and the instant windows holding their sets."""
+        """The (exercise, day) keys the touched sets left and joined, and the instant windows
+        holding their sets."""
         days = zone_days(zone)
+        placed = [*self.before.values(), *self.merged.values()]
         keys = sorted(
-            {(row[2], days.day(row[8])) for row in self.sets if row[2] and row[8] is not None}
+            {
+                (row["exercise"], days.day(row["performed_at_ms"]))
+                for row in placed
+                if row.get("exercise") and row.get("performed_at_ms") is not None
+            }
         )
         return keys, [(exercise, *days.bounds(day)) for exercise, day in keys]
 

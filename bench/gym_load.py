@@ -9,17 +9,17 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from bench.devices import (
     ACKED,
     Stamper,
     decode_acks,
     decode_page,
-    new_set_ops,
+    gym_sync_ops,
     pull_body,
     push_body,
     register_device,
-    set_value,
     sign_up,
 )
 from bench.floor import Floor
@@ -46,19 +46,7 @@ class Phone:
     recent_sets: list[str] = field(default_factory=list)
 
     def ops_for_sync(self, count: int) -> list[Op]:
-        """New sets of eight fields while they fit, then edits of this phone's recent sets."""
-        now = int(time.time() * 1000)
-        ops: list[Op] = []
-        while len(ops) + 8 <= count:
-            new = new_set_ops(self.stamper, now)
-            self.recent_sets = [*self.recent_sets[-9:], new[0].record_id]
-            ops.extend(new)
-        rng = self.stamper.rng
-        while len(ops) < count and self.recent_sets:
-            fld = rng.choice(("reps", "weight_g", "note"))
-            record_id = rng.choice(self.recent_sets)
-            ops.append(self.stamper.op(record_id, fld, set_value(rng, fld), now))
-        return ops
+        return gym_sync_ops(self.stamper, self.recent_sets, count, int(time.time() * 1000))
 
 
 @dataclass
@@ -217,6 +205,10 @@ class FloorLoad:
         rng = random.Random(5)
         self.floor, self.ops = floor, ops
         self.stampers = [Stamper(f"{index + 1:016x}", rng) for index in range(phones)]
+        # Each account's recent sets (which the phone's edits pick from) and every set's
+        # columns as the floor last wrote them, so an edit's row is the whole merged set.
+        self.recent: list[list[str]] = [[] for _ in range(phones)]
+        self.stored: list[dict[str, dict[str, Any]]] = [{} for _ in range(phones)]
         self.seqs = [0] * phones
         self.done = 0
 
@@ -225,15 +217,16 @@ class FloorLoad:
             await self.floor.add_account(index + 1)
 
     def _plan(self, index: int) -> Plan:
+        """The same mix of ops as a phone's sync: new sets, then edits of recent ones."""
         stamper, now = self.stampers[index], int(time.time() * 1000)
-        batch: list[Op] = []
-        while len(batch) + 8 <= self.ops:
-            batch += new_set_ops(stamper, now)
-        return Plan(index + 1, stamper.clock.node, batch, now)
+        batch = gym_sync_ops(stamper, self.recent[index], self.ops, now)
+        return Plan(index + 1, stamper.clock.node, batch, now, self.stored[index])
 
     async def _sync(self, index: int) -> tuple[float, float]:
         """One push and the pull after it; the floor's own seconds in each."""
-        pushed = await self.floor.push(self._plan(index))
+        plan = self._plan(index)
+        pushed = await self.floor.push(plan)
+        self.stored[index].update(plan.merged)
         pulled = await self.floor.pull(index + 1, (self.seqs[index], "", ""), 1000)
         self.seqs[index] += 1
         self.done += 1
