@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -34,25 +35,27 @@ async def test_floor_writes_the_servers_rows_for_new_sets_and_edits(
 ) -> None:
     (phone,) = await new_account(services)
     floor = await SqliteFloor.open(tmp_path / "floor.db")
-    await floor.add_account(phone.account_id)
-    stamper, recent = Stamper(phone.device_id, random.Random(3)), []
-    stored: dict[str, dict[str, object]] = {}
-    edits = 0
-    for _ in range(SYNCS):
-        now = int(time.time() * 1000)
-        ops = gym_sync_ops(stamper, recent, OPS, now)
-        request = PushRequest(device_id=phone.device_id, schema=1, ops=ops)
-        response = await services.push.push(phone.account_id, request)
-        assert "rejected" not in {r.status for r in response.results}
-        plan = Plan(phone.account_id, phone.device_id, ops, now, stored)
-        edits += len(plan.before)
-        await floor.push(plan)
-        stored.update(plan.merged)
+    try:
+        await floor.add_account(phone.account_id)
+        stamper, recent = Stamper(phone.device_id, random.Random(3)), []
+        stored: dict[str, dict[str, object]] = {}
+        edits = 0
+        for _ in range(SYNCS):
+            now = int(time.time() * 1000)
+            ops = gym_sync_ops(stamper, recent, OPS, now)
+            request = PushRequest(device_id=phone.device_id, schema=1, ops=ops)
+            response = await services.push.push(phone.account_id, request)
+            assert "rejected" not in {r.status for r in response.results}
+            plan = Plan(phone.account_id, phone.device_id, ops, now, stored)
+            edits += len(plan.before)
+            await floor.push(plan)
+            stored.update(plan.merged)
 
-    with sqlite3.connect(make_url(database_url).database or "") as conn:
-        served = sqlite_rows(conn, phone.account_id)
-    written = await floor.rows(phone.account_id)
-    await floor.close()
+        with closing(sqlite3.connect(make_url(database_url).database or "")) as conn:
+            served = sqlite_rows(conn, phone.account_id)
+        written = await floor.rows(phone.account_id)
+    finally:
+        await floor.close()
     assert edits > SYNCS  # most syncs edited sets stored by an earlier one
     assert len(served["set_daily"]) > SYNCS
     for table, rows in served.items():
